@@ -1,0 +1,3 @@
+module github.com/flaskbridge/flaskbridge
+
+go 1.26
