@@ -9,7 +9,7 @@ import (
 // Go types that ValueOf converts.
 type Value = any
 
-// Bytes is Python's bytes. A nil Bytes and an empty Bytes are both b”.
+// Bytes is Python's bytes. A nil Bytes is the empty bytes object.
 type Bytes []byte
 
 // ByteArray is Python's bytearray, a mutable byte string. It is used through
