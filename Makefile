@@ -1,0 +1,33 @@
+# flaskbridge: the commands of the README.
+#
+#   make test    install what the tests need, then run every test (Go, cross-language, lint)
+#   make lint    gofmt, go vet, staticcheck
+#   make fuzz    run every fuzz target for FUZZTIME (default 30s) each
+#   make bench   the benchmarks
+
+SHELL := /bin/bash
+GO ?= go
+FUZZTIME ?= 30s
+STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: test deps lint gotest fuzz bench
+
+test: deps lint gotest
+
+# Everything the tests talk to: the pinned Python venvs.
+deps:
+	scripts/setup-python.sh
+
+lint:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+gotest:
+	FLASKBRIDGE_REQUIRE_PYTHON=1 $(GO) test -race -count=1 -timeout 30m ./...
+
+fuzz:
+	scripts/fuzz.sh $(FUZZTIME)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
