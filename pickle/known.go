@@ -181,7 +181,7 @@ func (d *decoder) reduceKnown(g py.Global, args py.Tuple) (py.Value, bool, error
 				return o, true, nil
 			case cls == py.Global{Module: "markupsafe", Name: "Markup"} && base == py.Global{Module: "builtins", Name: "str"}:
 				if s, ok := args[2].(string); ok {
-					return py.Markup(s), true, nil
+					return newMarkup(s), true, nil
 				}
 			}
 		}
@@ -345,11 +345,24 @@ func (d *decoder) newObj(cls py.Value, args py.Tuple) (py.Value, error) {
 			return o, nil
 		case g == py.Global{Module: "markupsafe", Name: "Markup"} && len(args) == 1:
 			if s, ok := args[0].(string); ok {
-				return py.Markup(s), nil
+				return newMarkup(s), nil
 			}
 		}
 	}
 	return &py.Object{Kind: py.ObjectNewObj, Callable: cls, Args: args}, nil
+}
+
+// newMarkup returns a Markup with memory of its own: two Markup objects of
+// a pickle are two objects even when their text is one str (or a string Go
+// keeps in static memory), and the encoder tells Markup objects apart by
+// their memory.
+func newMarkup(s string) py.Markup {
+	if s == "" {
+		return ""
+	}
+	b := make([]byte, len(s))
+	copy(b, s)
+	return py.Markup(unsafe.String(&b[0], len(b)))
 }
 
 var maxUUID = new(big.Int).Lsh(big.NewInt(1), 128)
