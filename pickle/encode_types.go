@@ -257,6 +257,9 @@ func (e *encoder) saveUUID(x py.UUID) error {
 		e.write2(opMark, opDict)
 	}
 	e.memoPut()
+	if x.Safe != py.SafeUUIDUnknown && e.proto >= 1 {
+		e.write1(opMark)
+	}
 	if err := e.saveConstStr(kConst, "int"); err != nil {
 		return err
 	}
@@ -272,7 +275,28 @@ func (e *encoder) saveUUID(x py.UUID) error {
 	} else {
 		e.saveBig(new(big.Int).SetBytes(x.Bytes[:]))
 	}
-	e.write1(opSetItem)
+	if x.Safe == py.SafeUUIDUnknown {
+		e.write1(opSetItem)
+		e.write1(opBuild)
+		return nil
+	}
+	if e.proto == 0 {
+		e.write1(opSetItem)
+	}
+	if err := e.saveConstStr(kConst, "is_safe"); err != nil {
+		return err
+	}
+	e.boundary()
+	if x.Safe == py.SafeUUIDSafe {
+		e.saveInt(0)
+	} else {
+		e.saveInt(-1)
+	}
+	if e.proto == 0 {
+		e.write1(opSetItem)
+	} else {
+		e.write1(opSetItems)
+	}
 	e.write1(opBuild)
 	return nil
 }

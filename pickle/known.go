@@ -224,12 +224,27 @@ func (d *decoder) tzArg(args py.Tuple, i int) (py.TZInfo, bool, error) {
 func (d *decoder) reduceDatetime(name string, args py.Tuple) (py.Value, bool, error) {
 	switch name {
 	case "datetime":
+		if v, ok := intFields(args, 3, 7); ok {
+			dt := py.DateTime{Year: v[0], Month: v[1], Day: v[2], Hour: v[3], Minute: v[4], Second: v[5], Microsecond: v[6]}
+			tz, _, err := d.tzArg(args, 7)
+			if err != nil {
+				return nil, false, err
+			}
+			dt.TZ = tz
+			if err := dt.Validate(); err != nil {
+				return nil, false, d.errf(ErrInvalid, "datetime: %v", err)
+			}
+			return dt, true, nil
+		}
 		if len(args) < 1 || len(args) > 2 {
 			break
 		}
 		b, ok := stateBytes(args[0], 10)
-		if !ok || b[2]&0x7F < 1 || b[2]&0x7F > 12 {
+		if !ok {
 			break
+		}
+		if b[2]&0x7F < 1 || b[2]&0x7F > 12 {
+			return nil, false, d.errf(ErrInvalid, "datetime: bad state (month %d)", b[2]&0x7F)
 		}
 		tz, _, err := d.tzArg(args, 1)
 		if err != nil {
@@ -246,12 +261,22 @@ func (d *decoder) reduceDatetime(name string, args py.Tuple) (py.Value, bool, er
 		}
 		return v, true, nil
 	case "date":
+		if v, ok := intFields(args, 3, 3); ok {
+			dt := py.Date{Year: v[0], Month: v[1], Day: v[2]}
+			if err := dt.Validate(); err != nil {
+				return nil, false, d.errf(ErrInvalid, "date: %v", err)
+			}
+			return dt, true, nil
+		}
 		if len(args) != 1 {
 			break
 		}
 		b, ok := stateBytes(args[0], 4)
-		if !ok || b[2] < 1 || b[2] > 12 {
+		if !ok {
 			break
+		}
+		if b[2] < 1 || b[2] > 12 {
+			return nil, false, d.errf(ErrInvalid, "date: bad state (month %d)", b[2])
 		}
 		v := py.Date{Year: int(b[0])<<8 | int(b[1]), Month: int(b[2]), Day: int(b[3])}
 		if err := v.Validate(); err != nil {
@@ -263,8 +288,11 @@ func (d *decoder) reduceDatetime(name string, args py.Tuple) (py.Value, bool, er
 			break
 		}
 		b, ok := stateBytes(args[0], 6)
-		if !ok || b[0]&0x7F >= 24 {
+		if !ok {
 			break
+		}
+		if b[0]&0x7F >= 24 {
+			return nil, false, d.errf(ErrInvalid, "time: bad state (hour %d)", b[0]&0x7F)
 		}
 		tz, _, err := d.tzArg(args, 1)
 		if err != nil {
@@ -318,6 +346,29 @@ func (d *decoder) reduceDatetime(name string, args py.Tuple) (py.Value, bool, er
 		return z, true, nil
 	}
 	return nil, false, nil
+}
+
+// intFields reads the leading int arguments of a datetime constructor:
+// at least min of them, at most max, and nothing but an optional tzinfo
+// after them.
+func intFields(args py.Tuple, min, max int) ([7]int, bool) {
+	var v [7]int
+	n := 0
+	for n < len(args) && n < max {
+		x, ok := args[n].(int64)
+		if !ok {
+			break
+		}
+		if x < -1<<31 || x > 1<<31 {
+			return v, false
+		}
+		v[n] = int(x)
+		n++
+	}
+	if n < min || len(args) > n+1 || (len(args) == n+1 && n != max) {
+		return v, false
+	}
+	return v, true
 }
 
 // latin1Bytes returns the bytes of a str whose code points are all below
@@ -412,7 +463,16 @@ func uuidFromState(state py.Value) (py.UUID, bool) {
 	}
 	if dict.Len() == 2 {
 		s, ok := dict.Get("is_safe")
-		if !ok || s != nil {
+		if !ok {
+			return u, false
+		}
+		switch s {
+		case nil:
+		case int64(0):
+			u.Safe = py.SafeUUIDSafe
+		case int64(-1):
+			u.Safe = py.SafeUUIDUnsafe
+		default:
 			return u, false
 		}
 	}

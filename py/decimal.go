@@ -238,8 +238,24 @@ func canonicalNumber(neg bool, coeff string, exp int64) string {
 // UUID is uuid.UUID: 16 bytes, big-endian as uuid.UUID.bytes gives them.
 type UUID struct {
 	Bytes [16]byte
-	id    *Identity
+	// Safe is the UUID's is_safe attribute. It is kept so that a UUID
+	// read from a pickle is written back the same; it takes no part in
+	// comparisons, as in Python.
+	Safe SafeUUID
+	id   *Identity
 }
+
+// SafeUUID is uuid.SafeUUID: whether the platform generated a UUID in a
+// way that is safe for concurrent processes.
+type SafeUUID int8
+
+// The values of SafeUUID; the zero value is SafeUUID.unknown, the value
+// of every UUID not made by uuid.uuid1().
+const (
+	SafeUUIDUnknown SafeUUID = iota // SafeUUID.unknown (value None)
+	SafeUUIDSafe                    // SafeUUID.safe (value 0)
+	SafeUUIDUnsafe                  // SafeUUID.unsafe (value -1)
+)
 
 // ParseUUID parses the forms uuid.UUID(hex) accepts: 32 hex digits with any
 // hyphens, optionally in braces or after "urn:uuid:".
