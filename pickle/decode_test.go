@@ -14,8 +14,8 @@ import (
 // Hostile pickles: each would run a command in CPython. Here they are data.
 var hostile = []struct {
 	name, data string
-	module    string
-	callable  string
+	module     string
+	callable   string
 }{
 	{"os.system proto 0", "cos\nsystem\n(S'echo pwned'\ntR.", "os", "system"},
 	{"posix.system proto 2", "\x80\x02cposix\nsystem\nq\x00X\n\x00\x00\x00echo pwnedq\x01\x85q\x02Rq\x03.", "posix", "system"},
