@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 
@@ -47,19 +48,52 @@ func (o DecodeOptions) decode(data []byte) (py.Value, int, error) {
 		// Only the pickle itself counts: look for its end within the limit.
 		data = data[:lim.maxInput]
 	}
-	d := decoder{opts: &o, lim: lim, data: data, str: string(data)}
+	d := decoderPool.Get().(*decoder)
+	defer d.release()
+	d.reset(lim, data, string(data), nil)
+	d.strict, d.buffers, d.persistentFn = o.Strict, o.Buffers, o.Persistent
 	v, n, err := d.run()
 	if err == nil && d.shared != nil {
 		// A value type (datetime, UUID, ...) is referenced twice: decode
 		// again, giving the shared ones an Identity from the start.
 		shared := d.shared
-		d = decoder{opts: &o, lim: lim, data: data, str: d.str, identify: shared}
+		d.reset(lim, data, d.str, shared)
+		d.strict, d.buffers, d.persistentFn = o.Strict, o.Buffers, o.Persistent
 		v, n, err = d.run()
 	}
 	if err != nil && overLimit && isTruncation(err) {
 		err = &Error{Offset: int64(len(data)), Err: ErrLimit, Detail: fmt.Sprintf("pickle larger than MaxInputSize (%d bytes)", lim.maxInput)}
 	}
 	return v, n, err
+}
+
+// decoderPool recycles the decoders' stacks and memo between calls; they
+// are scratch space, cleared after each use.
+var decoderPool = sync.Pool{New: func() any { return new(decoder) }}
+
+func (d *decoder) reset(lim limits, data []byte, str string, identify map[int]bool) {
+	d.clearScratch()
+	*d = decoder{
+		lim: lim, data: data, str: str, identify: identify,
+		stack: d.stack[:0], deps: d.deps[:0], marks: d.marks[:0], memo: d.memo[:0],
+		pendingMemo: d.pendingMemo[:0],
+	}
+}
+
+// clearScratch drops the references the stack and memo hold.
+func (d *decoder) clearScratch() {
+	clear(d.stack[:d.stackHigh])
+	clear(d.memo)
+}
+
+func (d *decoder) release() {
+	if cap(d.memo) > 1<<16 || cap(d.stack) > 1<<16 {
+		*d = decoder{}
+	} else {
+		d.clearScratch()
+		*d = decoder{stack: d.stack[:0], deps: d.deps[:0], marks: d.marks[:0], memo: d.memo[:0], pendingMemo: d.pendingMemo[:0]}
+	}
+	decoderPool.Put(d)
 }
 
 func isTruncation(err error) bool {
@@ -79,17 +113,21 @@ type memoEntry struct {
 const fromMemo = 1 << 30
 
 type decoder struct {
-	opts *DecodeOptions
-	lim  limits
-	data []byte
-	str  string // data as a string: str values are slices of it
-	pos  int
-	op   byte // current opcode
-	opAt int  // its offset
+	strict       bool
+	buffers      [][]byte
+	persistentFn func(py.Value) (py.Value, error)
+	lim          limits
+	data         []byte
+	str          string // data as a string: str values are slices of it
+	pos          int
+	op           byte // current opcode
+	opAt         int  // its offset
 
-	stack []py.Value
-	deps  []int32 // nesting depth of each stack value, | fromMemo
-	marks []int
+	box       slabs
+	stack     []py.Value
+	stackHigh int     // the most the stack held
+	deps      []int32 // nesting depth of each stack value, | fromMemo
+	marks     []int
 
 	memo      []memoEntry
 	sparse    map[int]memoEntry
@@ -169,6 +207,7 @@ func (d *decoder) push(v py.Value, dep int32) error {
 	}
 	d.stack = append(d.stack, v)
 	d.deps = append(d.deps, dep)
+	d.stackHigh = max(d.stackHigh, len(d.stack))
 	return nil
 }
 
@@ -265,6 +304,31 @@ func (d *decoder) run() (py.Value, int, error) {
 		d.opAt = d.pos
 		d.op = d.data[d.pos]
 		d.pos++
+		// The opcodes of a session's str values first, without the
+		// general dispatch.
+		switch d.op {
+		case opShortBinUnicode:
+			if d.pos < len(d.data) {
+				n := int(d.data[d.pos])
+				if end := d.pos + 1 + n; end <= len(d.data) && len(d.stack) < d.lim.maxStack {
+					s := d.str[d.pos+1 : end]
+					if !validWTF8(s) {
+						return nil, 0, d.errf(ErrInvalid, "str is not valid UTF-8")
+					}
+					d.pos = end
+					d.stack = append(d.stack, d.box.str(s))
+					d.deps = append(d.deps, 0)
+					d.stackHigh = max(d.stackHigh, len(d.stack))
+					continue
+				}
+			}
+		case opMemoize:
+			if n := len(d.stack); n > d.fence() && d.identify == nil && d.pending == nil && d.memoCount == len(d.memo) && d.memoCount < d.lim.maxMemo {
+				d.memo = append(d.memo, memoEntry{v: d.stack[n-1], dep: d.deps[n-1] &^ fromMemo, set: true})
+				d.memoCount++
+				continue
+			}
+		}
 		if d.op == opStop {
 			v, _, err := d.pop()
 			if err != nil {
@@ -328,13 +392,13 @@ func (d *decoder) step() error {
 		if err != nil {
 			return err
 		}
-		return d.push(int64(binary.LittleEndian.Uint16(b)), 0)
+		return d.push(d.box.int(int64(binary.LittleEndian.Uint16(b))), 0)
 	case opBinInt:
 		b, err := d.read(4)
 		if err != nil {
 			return err
 		}
-		return d.push(int64(int32(binary.LittleEndian.Uint32(b))), 0)
+		return d.push(d.box.int(int64(int32(binary.LittleEndian.Uint32(b)))), 0)
 	case opLong1, opLong4:
 		var n int
 		if d.op == opLong1 {
@@ -390,7 +454,7 @@ func (d *decoder) step() error {
 		if err != nil {
 			return err
 		}
-		return d.push(math.Float64frombits(binary.BigEndian.Uint64(b)), 0)
+		return d.push(d.box.float(math.Float64frombits(binary.BigEndian.Uint64(b))), 0)
 	case opFloat:
 		l, err := d.line()
 		if err != nil {
@@ -414,7 +478,7 @@ func (d *decoder) step() error {
 		if !validWTF8(s) {
 			return d.errf(ErrInvalid, "str is not valid UTF-8")
 		}
-		return d.push(s, 0)
+		return d.push(d.box.str(s), 0)
 	case opUnicode:
 		l, err := d.line()
 		if err != nil {
@@ -491,13 +555,13 @@ func (d *decoder) step() error {
 		}
 		return d.push(&py.ByteArray{Data: append([]byte{}, b...)}, 1)
 	case opNextBuffer:
-		if d.bufNext >= len(d.opts.Buffers) {
-			if d.opts.Buffers == nil {
+		if d.bufNext >= len(d.buffers) {
+			if d.buffers == nil {
 				return d.errf(ErrUnsupported, "pickle stream refers to out-of-band data but no buffers were given")
 			}
 			return d.errf(ErrInvalid, "not enough out-of-band buffers")
 		}
-		b := d.opts.Buffers[d.bufNext]
+		b := d.buffers[d.bufNext]
 		d.bufNext++
 		return d.push(&py.ByteArray{Data: b}, 1)
 	case opReadOnlyBuffer:
@@ -983,10 +1047,10 @@ func (d *decoder) bytesAt(n int) ([]byte, error) {
 }
 
 func (d *decoder) persistent(pid py.Value) error {
-	if d.opts.Persistent == nil {
+	if d.persistentFn == nil {
 		return d.errf(ErrUnsupported, "a persistent id needs DecodeOptions.Persistent")
 	}
-	v, err := d.opts.Persistent(pid)
+	v, err := d.persistentFn(pid)
 	if err != nil {
 		return d.errf(ErrInvalid, "persistent id: %v", err)
 	}
@@ -1127,6 +1191,9 @@ func (d *decoder) setItems(i int, kv []py.Value, dep int32) error {
 	}
 	if err := d.checkLen(dict.Len() + len(kv)/2); err != nil {
 		return err
+	}
+	if dict.Len() == 0 && len(kv) > 2 {
+		*dict = *py.NewDict(len(kv) / 2)
 	}
 	for j := 0; j < len(kv); j += 2 {
 		k := kv[j]
@@ -1373,18 +1440,21 @@ func lower(s string) string {
 // allowed too.
 func validWTF8(s string) bool {
 	// Fast path for ASCII, 8 bytes at a time.
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		if *(*uint64)(unsafe.Pointer(unsafe.StringData(s[i:])))&0x8080808080808080 != 0 {
-			break
+	i, n := 0, len(s)
+	if n >= 8 {
+		p := unsafe.Pointer(unsafe.StringData(s))
+		for ; i+8 <= n; i += 8 {
+			if *(*uint64)(unsafe.Add(p, i))&0x8080808080808080 != 0 {
+				break
+			}
 		}
 	}
-	for ; i < len(s); i++ {
+	for ; i < n; i++ {
 		if s[i] >= 0x80 {
 			break
 		}
 	}
-	if i == len(s) {
+	if i == n {
 		return true
 	}
 	s = s[i:]

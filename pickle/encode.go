@@ -96,70 +96,145 @@ const (
 	kBytesVal                  // b'' and 1-byte bytes: cached too
 	kTuple                     // tuple: data pointer and length
 	kMarkup                    // Markup: data pointer and length
-	kGlobal                    // a class or function: module and name
-	kModule                    // a module name of a global: interned by CPython
-	kConst                     // a str constant of a reduction ('latin1', 'int', ...)
 	kUTC                       // datetime.timezone.utc, a singleton
+	kGlobal                    // a class or function: module and name (s)
+	kModule                    // a module name of a global: interned by CPython (s)
+	kConst                     // a str constant of a reduction ('latin1', 'int', ...) (s)
 )
 
+// mkey identifies a Python object for the memo. The objects known by a
+// name (kinds kGlobal, kModule, kConst) are kept apart, by their text.
 type mkey struct {
 	p    unsafe.Pointer
 	n    int
 	kind uint8
+}
+
+type mslot struct {
+	p    unsafe.Pointer
+	n    int
+	kind uint8 // 0: empty
+	idx  int32
+}
+
+type named struct {
+	kind uint8
 	s    string
+	idx  int32
 }
 
-// memoTable maps keys to memo indices: a short list searched linearly, then
-// a map.
+// memoTable maps keys to memo indices: an open-addressing hash table for
+// the keys of objects, a short list for the few named ones.
 type memoTable struct {
-	keys []mkey
-	idx  []int32
-	m    map[mkey]int32
+	slots []mslot
+	used  int
+	names []named
 }
-
-const memoLinear = 24
 
 func (t *memoTable) reset() {
-	clear(t.keys)
-	t.keys, t.idx = t.keys[:0], t.idx[:0]
-	if t.m != nil {
-		if len(t.m) > 4096 {
-			t.m = nil
-		} else {
-			clear(t.m)
+	if len(t.slots) > 1<<14 {
+		t.slots = nil
+	} else {
+		clear(t.slots)
+	}
+	t.used = 0
+	clear(t.names)
+	t.names = t.names[:0]
+}
+
+func hashKey(p unsafe.Pointer, n int, kind uint8) uint64 {
+	h := uint64(uintptr(p)) ^ uint64(n)<<32 ^ uint64(n)>>32 ^ uint64(kind)<<56
+	h ^= h >> 29
+	h *= 0x9E3779B97F4A7C15
+	return h ^ h>>32
+}
+
+func (t *memoTable) getNamed(kind uint8, s string) (int32, bool) {
+	for i := range t.names {
+		if t.names[i].kind == kind && t.names[i].s == s {
+			return t.names[i].idx, true
 		}
 	}
+	return 0, false
+}
+
+func (t *memoTable) putNamed(kind uint8, s string, idx int32) {
+	t.names = append(t.names, named{kind: kind, s: s, idx: idx})
 }
 
 func (t *memoTable) get(k mkey) (int32, bool) {
-	if len(t.keys) <= memoLinear {
-		for i := range t.keys {
-			if t.keys[i] == k {
-				return t.idx[i], true
-			}
-		}
+	if t.used == 0 {
 		return 0, false
 	}
-	i, ok := t.m[k]
-	return i, ok
+	mask := uint64(len(t.slots) - 1)
+	for i := hashKey(k.p, k.n, k.kind) & mask; ; i = (i + 1) & mask {
+		sl := &t.slots[i]
+		if sl.kind == 0 {
+			return 0, false
+		}
+		if sl.p == k.p && sl.n == k.n && sl.kind == k.kind {
+			return sl.idx, true
+		}
+	}
 }
 
-func (t *memoTable) put(k mkey, i int32) {
-	if len(t.keys) < memoLinear {
-		t.keys = append(t.keys, k)
-		t.idx = append(t.idx, i)
+// find looks k up; when it is missing, slot is where putAt may store it
+// (-1: the table must grow first).
+func (t *memoTable) find(k mkey) (slot int, idx int32, found bool) {
+	if (t.used+1)*2 > len(t.slots) {
+		i, ok := t.get(k)
+		return -1, i, ok
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := hashKey(k.p, k.n, k.kind) & mask; ; i = (i + 1) & mask {
+		sl := &t.slots[i]
+		if sl.kind == 0 {
+			return int(i), 0, false
+		}
+		if sl.p == k.p && sl.n == k.n && sl.kind == k.kind {
+			return int(i), sl.idx, true
+		}
+	}
+}
+
+// putAt stores k at the slot find returned, with nothing stored since.
+func (t *memoTable) putAt(slot int, k mkey, idx int32) {
+	if slot < 0 {
+		t.put(k, idx)
 		return
 	}
-	if len(t.keys) == memoLinear {
-		if t.m == nil {
-			t.m = make(map[mkey]int32, 64)
-		}
-		for j, key := range t.keys {
-			t.m[key] = t.idx[j]
-		}
-		t.keys = append(t.keys, mkey{}) // past the linear size from now on
+	t.slots[slot] = mslot{p: k.p, n: k.n, kind: k.kind, idx: idx}
+	t.used++
+}
+
+func (t *memoTable) put(k mkey, idx int32) {
+	if (t.used+1)*2 > len(t.slots) {
+		t.grow()
 	}
-	t.m[k] = i
+	t.insert(mslot{p: k.p, n: k.n, kind: k.kind, idx: idx})
+	t.used++
+}
+
+func (t *memoTable) insert(s mslot) {
+	mask := uint64(len(t.slots) - 1)
+	for i := hashKey(s.p, s.n, s.kind) & mask; ; i = (i + 1) & mask {
+		sl := &t.slots[i]
+		if sl.kind == 0 || (sl.p == s.p && sl.n == s.n && sl.kind == s.kind) {
+			*sl = s
+			return
+		}
+	}
+}
+
+func (t *memoTable) grow() {
+	old := t.slots
+	n := max(64, 2*len(old))
+	t.slots = make([]mslot, n)
+	for _, s := range old {
+		if s.kind != 0 {
+			t.insert(s)
+		}
+	}
 }
 
 type identEntry struct {
@@ -332,9 +407,11 @@ func ptrKey(p unsafe.Pointer) mkey { return mkey{p: p, kind: kPtr} }
 func strKey(s string) mkey {
 	switch {
 	case len(s) == 0:
-		return mkey{kind: kStrVal}
-	case len(s) == 1 && s[0] < 0x80, len(s) == 2 && (s[0] == 0xC2 || s[0] == 0xC3):
-		return mkey{kind: kStrVal, s: s}
+		return mkey{kind: kStrVal, n: -1}
+	case len(s) == 1 && s[0] < 0x80:
+		return mkey{kind: kStrVal, n: int(s[0])}
+	case len(s) == 2 && (s[0] == 0xC2 || s[0] == 0xC3):
+		return mkey{kind: kStrVal, n: int(s[0]&0x1F)<<6 | int(s[1]&0x3F)}
 	}
 	return mkey{p: unsafe.Pointer(unsafe.StringData(s)), n: len(s), kind: kStr}
 }
@@ -344,8 +421,11 @@ func isSmallStr(s string) bool {
 }
 
 func bytesKey(b []byte) mkey {
-	if len(b) <= 1 {
-		return mkey{kind: kBytesVal, s: string(b)}
+	switch len(b) {
+	case 0:
+		return mkey{kind: kBytesVal, n: -1}
+	case 1:
+		return mkey{kind: kBytesVal, n: int(b[0])}
 	}
 	return mkey{p: unsafe.Pointer(unsafe.SliceData(b)), n: len(b), kind: kBytes}
 }
@@ -646,13 +726,15 @@ func appendFloatRepr(b []byte, f float64) []byte {
 
 func (e *encoder) saveStr(s string) error {
 	k := strKey(s)
-	if e.lookup(k) {
+	slot, i, found := e.memo.find(k)
+	if found {
+		e.memoGet(i)
 		return nil
 	}
 	if err := e.writeStr(s); err != nil {
 		return err
 	}
-	e.memoPutKey(k)
+	e.memo.putAt(slot, k, e.memoPut())
 	return nil
 }
 
@@ -706,14 +788,14 @@ func (e *encoder) saveConstStr(kind uint8, s string) error {
 	if isSmallStr(s) {
 		return e.saveStr(s)
 	}
-	k := mkey{kind: kind, s: s}
-	if e.lookup(k) {
+	if i, ok := e.memo.getNamed(kind, s); ok {
+		e.memoGet(i)
 		return nil
 	}
 	if err := e.writeStr(s); err != nil {
 		return err
 	}
-	e.memoPutKey(k)
+	e.memo.putNamed(kind, s, e.memoPut())
 	return nil
 }
 
@@ -1224,8 +1306,8 @@ func (e *encoder) saveGlobal(module, name string) error {
 // known classes need no allocation.
 func (e *encoder) saveGlobalKey(module, name, key string) error {
 	e.boundary()
-	k := mkey{kind: kGlobal, s: key}
-	if e.lookup(k) {
+	if i, ok := e.memo.getNamed(kGlobal, key); ok {
+		e.memoGet(i)
 		return nil
 	}
 	if e.proto >= 4 {
@@ -1236,7 +1318,7 @@ func (e *encoder) saveGlobalKey(module, name, key string) error {
 			return err
 		}
 		e.write1(opStackGlobal)
-		e.memoPutKey(k)
+		e.memo.putNamed(kGlobal, key, e.memoPut())
 		return nil
 	}
 	if e.proto < 3 {
@@ -1260,6 +1342,6 @@ func (e *encoder) saveGlobalKey(module, name, key string) error {
 	e.buf = append(e.buf, '\n')
 	e.buf = append(e.buf, name...)
 	e.buf = append(e.buf, '\n')
-	e.memoPutKey(k)
+	e.memo.putNamed(kGlobal, key, e.memoPut())
 	return nil
 }

@@ -43,7 +43,7 @@ func (d *decoder) global(mod, name string) (py.Value, error) {
 			mod = m
 		}
 	}
-	if d.opts.Strict && !knownGlobals[globalName{mod, name}] {
+	if d.strict && !knownGlobals[globalName{mod, name}] {
 		return nil, d.errf(ErrStrict, "%s.%s", mod, name)
 	}
 	return py.Global{Module: mod, Name: name}, nil

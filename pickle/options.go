@@ -2,7 +2,6 @@ package pickle
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/flaskbridge/flaskbridge/py"
 )
@@ -91,8 +90,21 @@ func (o *DecodeOptions) resolve() (limits, error) {
 		maxLen:   orDefault(o.MaxContainerLen, DefaultMaxContainerLen),
 		maxStack: orDefault(o.MaxStack, DefaultMaxStack),
 	}
-	name := strings.ToLower(strings.NewReplacer("-", "", "_", "", " ", "").Replace(o.Encoding))
-	switch name {
+	if o.Encoding == "" {
+		return l, nil
+	}
+	name := make([]byte, 0, len(o.Encoding))
+	for i := 0; i < len(o.Encoding); i++ {
+		c := o.Encoding[i]
+		switch {
+		case c == '-' || c == '_' || c == ' ':
+		case c >= 'A' && c <= 'Z':
+			name = append(name, c+'a'-'A')
+		default:
+			name = append(name, c)
+		}
+	}
+	switch string(name) {
 	case "", "ascii", "usascii", "646":
 		l.enc = encASCII
 	case "latin1", "latin", "iso88591", "l1", "8859", "cp819":

@@ -1,0 +1,82 @@
+"""Times CPython's pickle and this module's Go codec on the same payloads
+(testdata/payloads: three Flask sessions), in one run, and prints the
+ratios.
+
+    .venv/flask31/bin/python scripts/bench_pickle.py [--rounds N]
+
+CPython: pickle.loads(data) and pickle.dumps(pickle.loads(data), 4) with
+timeit; Go: go test -bench (Unmarshal, Marshal, and
+github.com/nlpodyssey/gopickle's Loads). The two sides alternate for N
+rounds, so that both see the same load on the machine; medians are
+reported.
+"""
+
+import argparse
+import os
+import pickle
+import re
+import statistics
+import subprocess
+import sys
+import timeit
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+NAMES = ("login", "cart", "history")
+
+
+def cpython(count):
+    """One round of CPython timings (count repeats each), in us."""
+    out = {}
+    for name in NAMES:
+        with open(os.path.join(ROOT, "testdata", "payloads", name + ".pickle"), "rb") as f:
+            data = f.read()
+        value = pickle.loads(data)
+        for op, fn in (("decode", lambda: pickle.loads(data)), ("encode", lambda: pickle.dumps(value, 4))):
+            timer = timeit.Timer(fn)
+            number, _ = timer.autorange()
+            runs = timer.repeat(repeat=count, number=number)
+            out[(name, op)] = min(runs) / number * 1e6
+    return out
+
+
+BENCH = re.compile(r"^Benchmark(\w+)/(\w+)-\d+\s+\d+\s+([\d.]+) ns/op")
+
+
+def golang(count):
+    """One round of Go timings, in us."""
+    cmd = ["go", "test", "-run", "^$", "-bench", "^Benchmark(Unmarshal|Marshal|GopickleLoads)$",
+           "-count", str(count), "./pickle"]
+    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+    runs = {}
+    for line in res.stdout.splitlines():
+        m = BENCH.match(line)
+        if m:
+            op = {"Unmarshal": "decode", "Marshal": "encode", "GopickleLoads": "gopickle"}[m.group(1)]
+            runs.setdefault((m.group(2), op), []).append(float(m.group(3)) / 1000)
+    return {k: min(v) for k, v in runs.items()}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=5)
+    args = ap.parse_args()
+    pyr, gor = [], []
+    for _ in range(args.rounds):
+        pyr.append(cpython(3))
+        gor.append(golang(1))
+    py = {k: statistics.median(r[k] for r in pyr) for k in pyr[0]}
+    go = {k: statistics.median(r[k] for r in gor if k in r) for k in gor[0]}
+    print("Python %s; medians of %d alternating rounds (each the best of 3 timeit repeats / "
+          "one go test -bench run); speed = CPython time / Go time" % (sys.version.split()[0], args.rounds))
+    print("%-8s %-6s %10s %10s %8s %12s %10s" % ("payload", "op", "CPython us", "Go us", "speed", "gopickle us", "vs gopickle"))
+    for name in NAMES:
+        for op in ("decode", "encode"):
+            p, g = py[(name, op)], go.get((name, op))
+            gp = go.get((name, "gopickle")) if op == "decode" else None
+            print("%-8s %-6s %10.2f %10.2f %7.2fx %12s %10s" % (
+                name, op, p, g, p / g,
+                "%.2f" % gp if gp else "-", "%.1fx" % (gp / g) if gp else "-"))
+
+
+if __name__ == "__main__":
+    main()
