@@ -5,9 +5,13 @@ import (
 	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/flaskbridge/flaskbridge/py"
 )
 
 // vector is one golden pickle written by a real CPython (see
@@ -75,6 +79,9 @@ func TestGoldenRoundTrip(t *testing.T) {
 			fails++
 			continue
 		}
+		if strings.HasPrefix(v.Name, "hostile_") {
+			checkHostile(t, v, val)
+		}
 		if v.Name == "str_set" {
 			continue // CPython's own order of str sets changes with the hash seed
 		}
@@ -108,7 +115,32 @@ func TestGoldenRoundTrip(t *testing.T) {
 // opaqueVectors hold objects of classes this package keeps as *py.Object.
 var opaqueVectors = map[string]bool{
 	"complex": true, "counter": true, "deque": true, "range": true, "namespace": true,
-	"simplenamespace": true, "fraction": true,
+	"simplenamespace": true, "fraction": true, "hostile_os_system": true, "hostile_eval": true,
+	"hostile_popen": true, "hostile_getattr": true,
+}
+
+// checkHostile checks a pickle that runs a command in CPython: it decodes
+// to inert objects that name the function, and Strict refuses it.
+func checkHostile(t *testing.T, v vector, val py.Value) {
+	t.Helper()
+	want := map[string]string{
+		"hostile_os_system": "posix.system", "hostile_eval": "builtins.eval",
+		"hostile_popen": "subprocess.Popen", "hostile_getattr": "builtins.getattr",
+	}[v.Name]
+	if l, ok := val.(*py.List); ok && len(l.Items) == 1 {
+		val = l.Items[0]
+	}
+	o, ok := val.(*py.Object)
+	if !ok {
+		t.Errorf("%s %s proto %d: decoded as %T", v.Python, v.Name, v.Protocol, val)
+		return
+	}
+	if m, n, _ := o.Class(); m+"."+n != want {
+		t.Errorf("%s %s proto %d: object of %s.%s, want %s", v.Python, v.Name, v.Protocol, m, n, want)
+	}
+	if _, err := (DecodeOptions{Strict: true}).Unmarshal(v.data()); !errors.Is(err, ErrStrict) {
+		t.Errorf("%s %s proto %d: strict decoding gave %v", v.Python, v.Name, v.Protocol, err)
+	}
 }
 
 func trunc(b []byte) []byte {

@@ -168,7 +168,8 @@ func (g *gen) value(depth int) (py.Value, string) {
 		case 0:
 			x = int64(g.r.IntN(300)) - 20
 		case 1:
-			x = int64(g.r.Int32()) - int64(g.r.Int32())
+			a, b := g.r.Int32(), g.r.Int32()
+			x = int64(a) - int64(b)
 		default:
 			x = int64(g.r.Uint64())
 		}

@@ -111,7 +111,7 @@ func escapeDecode(b []byte) ([]byte, error) {
 		}
 		i++
 		if i >= len(b) {
-			return nil, errors.New("Trailing \\ in string")
+			return nil, errors.New("trailing \\ in string")
 		}
 		switch c = b[i]; c {
 		case '\n':
@@ -139,7 +139,7 @@ func escapeDecode(b []byte) ([]byte, error) {
 			}
 			out = append(out, byte(v))
 		case 'x':
-			if i+2 < len(b)+0 && i+2 <= len(b)-1 {
+			if i+2 < len(b) {
 				hi, ok1 := hexVal(b[i+1])
 				lo, ok2 := hexVal(b[i+2])
 				if ok1 && ok2 {

@@ -10,7 +10,9 @@ Each vector: python (the writer), name, protocol, pickle (base64), repr
 (CPython 3.11's repr of pickle.loads(pickle)), redump (base64 of
 pickle.dumps(pickle.loads(pickle), protocol) by CPython 3.11, when it
 differs from pickle), encoding (for Python 2 str data). The writer runs
-this same file with --emit and prints one JSON object a line.
+this same file with --emit and prints one JSON object a line. Vectors named
+hostile_* are pickles that run a command when CPython loads them; they are
+written by CPython here and never loaded, so they have no repr.
 """
 
 from __future__ import print_function
@@ -155,8 +157,38 @@ def values():
     return out
 
 
+class _Call(object):
+    """Pickles as a call of fn(*args): what a hostile pickle holds. Only
+    written here, never loaded."""
+
+    def __init__(self, fn, args):
+        self.fn, self.args = fn, args
+
+    def __reduce__(self):
+        return (self.fn, self.args)
+
+
+def hostile():
+    import os
+    import subprocess
+    try:
+        import builtins
+    except ImportError:
+        import __builtin__ as builtins
+    return [
+        ("hostile_os_system", _Call(os.system, ("echo pwned",))),
+        ("hostile_eval", _Call(builtins.eval, ("__import__('os').system('echo pwned')",))),
+        ("hostile_popen", [_Call(subprocess.Popen, (("echo", "pwned"),))]),
+        ("hostile_getattr", _Call(getattr, (_Call(builtins.__import__, ("os",)), "system"))),
+    ]
+
+
 def emit():
     top = pickle.HIGHEST_PROTOCOL
+    for name, v in hostile():
+        for proto in range(top + 1):
+            data = pickle.dumps(v, proto)
+            print(json.dumps({"name": name, "protocol": proto, "pickle": base64.b64encode(data).decode("ascii")}))
     big_ok = os.environ.get("PICKLE_BIG") == "1"
     for name, v, big in values():
         if big and not big_ok:
@@ -190,6 +222,10 @@ def main():
             if ver.startswith("flask") and not vec["name"].startswith("markup"):
                 continue
             data = base64.b64decode(vec["pickle"])
+            if vec["name"].startswith("hostile_"):
+                # Never loaded: it would run the command.
+                vectors.append({"python": ver, "name": vec["name"], "protocol": vec["protocol"], "pickle": vec["pickle"]})
+                continue
             enc = "latin1" if ver.startswith("2.") else "ASCII"
             if ver.startswith("2.") and vec["name"] in ("py2_str", "datetime_py2"):
                 enc = "latin1"
