@@ -3,9 +3,11 @@ package pickle
 import (
 	"bytes"
 	"errors"
+	"io"
 	"math/big"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"unsafe"
 
 	"github.com/flaskbridge/flaskbridge/py"
@@ -342,5 +344,37 @@ func TestStackOps(t *testing.T) {
 	big1, _ := new(big.Int).SetString("-18446744073709551616", 10)
 	if v, err := Unmarshal([]byte("L-18446744073709551616L\n.")); err != nil || py.Equal(v, big1) == false {
 		t.Errorf("LONG: %v %v", v, err)
+	}
+}
+
+func TestDecoderStream(t *testing.T) {
+	var buf bytes.Buffer
+	enc := NewEncoder(&buf, EncodeOptions{})
+	values := []py.Value{int64(1700000000), py.DictOf("a", py.NewList("x", strings.Repeat("y", 9000))), nil}
+	for _, v := range values {
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dec := NewDecoder(iotest.OneByteReader(bytes.NewReader(buf.Bytes())), DecodeOptions{})
+	for i, want := range values {
+		got, err := dec.Decode()
+		if err != nil {
+			t.Fatalf("pickle %d: %v", i, err)
+		}
+		if !py.Equal(got, want) {
+			t.Fatalf("pickle %d: got %#v", i, got)
+		}
+	}
+	if _, err := dec.Decode(); err != io.EOF {
+		t.Fatalf("after the last pickle: %v", err)
+	}
+	// A stream cut inside a pickle.
+	dec = NewDecoder(bytes.NewReader(buf.Bytes()[:20]), DecodeOptions{})
+	if _, err := dec.Decode(); err != nil {
+		t.Fatalf("first pickle: %v", err)
+	}
+	if _, err := dec.Decode(); !errors.Is(err, ErrTruncated) {
+		t.Fatalf("cut pickle: %v", err)
 	}
 }

@@ -60,6 +60,8 @@ var liveReprs = []string{
 	`set(range(1000))`,
 	`OrderedDict((i, i) for i in range(1001))`,
 	`[Markup(''), Markup('x'), 'x', Markup('<p>long markup</p>')]`,
+	`[str(i) * 3 for i in range(30000)]`,
+	`{str(i): (i, str(-i)) for i in range(5000)}`,
 }
 
 // TestLiveRoundTrip: CPython writes, Go reads and writes again, CPython
