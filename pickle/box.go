@@ -58,6 +58,16 @@ type slabs struct {
 	strs   []string
 	ints   []int64
 	floats []float64
+	dicts  []py.Dict
+}
+
+// dict returns a new empty dict, carved from a slab of dicts.
+func (b *slabs) dict() *py.Dict {
+	if len(b.dicts) == cap(b.dicts) {
+		b.dicts = make([]py.Dict, 0, min(max(1, 2*cap(b.dicts)), 64))
+	}
+	b.dicts = b.dicts[:len(b.dicts)+1]
+	return &b.dicts[len(b.dicts)-1]
 }
 
 func (b *slabs) str(s string) py.Value {

@@ -653,7 +653,7 @@ func (d *decoder) step() error {
 		clearAbove(items)
 		return err
 	case opEmptyDict:
-		return d.push(py.NewDict(0), 1)
+		return d.push(d.box.dict(), 1)
 	case opDict:
 		items, dep, err := d.popMark()
 		if err != nil {
@@ -1192,9 +1192,7 @@ func (d *decoder) setItems(i int, kv []py.Value, dep int32) error {
 	if err := d.checkLen(dict.Len() + len(kv)/2); err != nil {
 		return err
 	}
-	if dict.Len() == 0 && len(kv) > 2 {
-		*dict = *py.NewDict(len(kv) / 2)
-	}
+	dict.Grow(len(kv) / 2)
 	for j := 0; j < len(kv); j += 2 {
 		k := kv[j]
 		if _, ok := k.(string); !ok && !py.Hashable(k) {

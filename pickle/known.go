@@ -43,11 +43,23 @@ func (d *decoder) global(mod, name string) (py.Value, error) {
 			mod = m
 		}
 	}
-	if d.strict && !knownGlobals[globalName{mod, name}] {
+	if v, ok := knownGlobalValues[globalName{mod, name}]; ok {
+		return v, nil
+	}
+	if d.strict {
 		return nil, d.errf(ErrStrict, "%s.%s", mod, name)
 	}
 	return py.Global{Module: mod, Name: name}, nil
 }
+
+// knownGlobalValues holds the known globals as values, made once.
+var knownGlobalValues = func() map[globalName]py.Value {
+	m := make(map[globalName]py.Value, len(knownGlobals))
+	for g := range knownGlobals {
+		m[g] = py.Global{Module: g.module, Name: g.name}
+	}
+	return m
+}()
 
 // reduce applies REDUCE: known callables give py values, anything else an
 // *py.Object that keeps the call as data.

@@ -51,6 +51,14 @@ func DictOf(kv ...Value) *Dict {
 	return d
 }
 
+// Grow makes room for n more entries, so that adding them does not
+// allocate again.
+func (d *Dict) Grow(n int) {
+	if n > 0 && cap(d.entries)-len(d.entries) < n {
+		d.entries = append(make([]DictEntry, 0, len(d.entries)+n), d.entries...)
+	}
+}
+
 // Len returns the number of entries.
 func (d *Dict) Len() int {
 	if d == nil {
