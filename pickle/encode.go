@@ -124,12 +124,16 @@ type named struct {
 }
 
 // memoTable maps keys to memo indices: an open-addressing hash table for
-// the keys of objects, a short list for the few named ones.
+// the keys of objects, a short list for the few named ones (a map when
+// there are many).
 type memoTable struct {
-	slots []mslot
-	used  int
-	names []named
+	slots    []mslot
+	used     int
+	names    []named
+	namesMap map[named]int32 // keys with idx 0, once names is long
 }
+
+const namesLinear = 32
 
 func (t *memoTable) reset() {
 	if len(t.slots) > 1<<14 {
@@ -140,6 +144,7 @@ func (t *memoTable) reset() {
 	t.used = 0
 	clear(t.names)
 	t.names = t.names[:0]
+	t.namesMap = nil
 }
 
 func hashKey(p unsafe.Pointer, n int, kind uint8) uint64 {
@@ -150,6 +155,10 @@ func hashKey(p unsafe.Pointer, n int, kind uint8) uint64 {
 }
 
 func (t *memoTable) getNamed(kind uint8, s string) (int32, bool) {
+	if t.namesMap != nil {
+		i, ok := t.namesMap[named{kind: kind, s: s}]
+		return i, ok
+	}
 	for i := range t.names {
 		if t.names[i].kind == kind && t.names[i].s == s {
 			return t.names[i].idx, true
@@ -159,7 +168,17 @@ func (t *memoTable) getNamed(kind uint8, s string) (int32, bool) {
 }
 
 func (t *memoTable) putNamed(kind uint8, s string, idx int32) {
+	if t.namesMap != nil {
+		t.namesMap[named{kind: kind, s: s}] = idx
+		return
+	}
 	t.names = append(t.names, named{kind: kind, s: s, idx: idx})
+	if len(t.names) > namesLinear {
+		t.namesMap = make(map[named]int32, 2*len(t.names))
+		for _, n := range t.names {
+			t.namesMap[named{kind: n.kind, s: n.s}] = n.idx
+		}
+	}
 }
 
 func (t *memoTable) get(k mkey) (int32, bool) {
@@ -436,6 +455,15 @@ func (e *encoder) enter() error {
 		return fmt.Errorf("%w: value nested deeper than MaxDepth (%d)", ErrLimit, e.maxDepth)
 	}
 	return nil
+}
+
+// saveItem is save with a shortcut for str, the most common item.
+func (e *encoder) saveItem(v any) error {
+	if s, ok := v.(string); ok {
+		e.boundary()
+		return e.saveStr(s)
+	}
+	return e.save(v)
 }
 
 // save writes one value, as CPython's save().
@@ -1015,7 +1043,7 @@ func (e *encoder) listItemsExact(items []py.Value) error {
 		e.write1(opMark)
 		end := min(total+batchSize, len(items))
 		for ; total < end; total++ {
-			if err := e.save(items[total]); err != nil {
+			if err := e.saveItem(items[total]); err != nil {
 				return err
 			}
 		}
@@ -1086,10 +1114,10 @@ func (e *encoder) dictItemsExact(d *py.Dict) error {
 		batch := end - i
 		for ; i < end; i++ {
 			k, v := d.At(i)
-			if err := e.save(k); err != nil {
+			if err := e.saveItem(k); err != nil {
 				return err
 			}
-			if err := e.save(v); err != nil {
+			if err := e.saveItem(v); err != nil {
 				return err
 			}
 		}

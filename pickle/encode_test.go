@@ -183,3 +183,29 @@ func TestLargeStrOutsideFrames(t *testing.T) {
 		t.Fatalf("tail %q", tail)
 	}
 }
+
+func TestManyGlobals(t *testing.T) {
+	// More distinct classes than the memo keeps in its short list.
+	l := py.NewList()
+	for i := 0; i < 100; i++ {
+		g := py.Global{Module: "mod" + string(rune('a'+i%26)), Name: "C" + strings.Repeat("x", i)}
+		l.Append(g, g)
+	}
+	for proto := 0; proto <= HighestProtocol; proto++ {
+		data, err := MarshalProtocol(l, proto)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := Unmarshal(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !py.Equal(v, l) {
+			t.Fatalf("proto %d: round trip differs", proto)
+		}
+		again, _ := MarshalProtocol(v, proto)
+		if !bytes.Equal(again, data) {
+			t.Fatalf("proto %d: re-encoded bytes differ", proto)
+		}
+	}
+}

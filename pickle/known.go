@@ -517,10 +517,14 @@ func uuidFromState(state py.Value) (py.UUID, bool) {
 func (d *decoder) checkDepth(v py.Value) error {
 	seen := make(map[unsafe.Pointer]int32)
 	onPath := make(map[unsafe.Pointer]bool)
+	budget := 1 << 22 // visits: a container may be seen again deeper
 	var walk func(v py.Value, depth int) error
 	walk = func(v py.Value, depth int) error {
 		if depth > d.lim.maxDepth {
 			return &Error{Offset: int64(d.opAt), Err: ErrLimit, Detail: "nesting deeper than MaxDepth"}
+		}
+		if budget--; budget < 0 {
+			return &Error{Offset: int64(d.opAt), Err: ErrLimit, Detail: "too many shared containers changed after sharing to measure their nesting"}
 		}
 		var p unsafe.Pointer
 		var children []py.Value

@@ -44,7 +44,9 @@ type DecodeOptions struct {
 	Encoding string
 	// Persistent resolves a persistent id (PERSID, BINPERSID), as
 	// Unpickler.persistent_load does. Without it such pickles are refused
-	// with ErrUnsupported.
+	// with ErrUnsupported. It may be called more than once for one id
+	// (the decoder reads a pickle twice when it shares datetime-like
+	// values).
 	Persistent func(pid py.Value) (py.Value, error)
 	// Buffers are the out-of-band buffers of a protocol 5 pickle, consumed
 	// in order by NEXT_BUFFER, as pickle.loads' buffers argument. A buffer
