@@ -1,0 +1,22 @@
+// Package flaskcookie reads and writes Flask's default session cookie, byte
+// for byte as Flask 2.x and 3.x write it, so that a Go service and a Flask
+// app share their users' sessions.
+//
+// It holds three layers, each usable on its own:
+//
+//   - Signer and TimestampSigner, Go versions of itsdangerous's signers
+//     (any salt, the key derivations hmac, concat, django-concat and none,
+//     any hash, key rotation, max age and future timestamps as itsdangerous
+//     2.x checks them, and the 0.x epoch as an option).
+//   - Flask's tagged JSON (flask/json/tag.py): MarshalTagged and
+//     UnmarshalTagged write and read the JSON text of a session exactly as
+//     Flask does inside an app context, with the tags for tuples, bytes,
+//     Markup, UUIDs and datetimes and the " di" escape; MarshalJSON and
+//     UnmarshalJSON are Flask's plain app.json.dumps and loads.
+//   - Codec, the cookie of SecureCookieSessionInterface: signing with
+//     SECRET_KEY, verifying with SECRET_KEY_FALLBACKS too, the
+//     "cookie-session" salt, PERMANENT_SESSION_LIFETIME as the maximum age,
+//     zlib compression when it pays, and limits Python does not have.
+//
+// Values are those of package py: a session is a *py.Dict.
+package flaskcookie

@@ -1,0 +1,534 @@
+package flaskcookie
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"strings"
+
+	"github.com/flaskbridge/flaskbridge/internal/pyjson"
+	"github.com/flaskbridge/flaskbridge/py"
+)
+
+// DefaultMaxDepth is the nesting depth of JSON arrays and objects the
+// tagged JSON accepts unless told otherwise. Flask itself recurses in
+// Python and fails with RecursionError somewhat below this (a tuple costs
+// two levels: {" t": [...]}).
+const DefaultMaxDepth = pyjson.DefaultMaxDepth
+
+// The tags of Flask's TaggedJSONSerializer, in the order it tries them
+// (dicts and lists, untagged, sit between " di" and " t", and between " t"
+// and " b").
+const (
+	TagDict     = " di"
+	TagTuple    = " t"
+	TagBytes    = " b"
+	TagMarkup   = " m"
+	TagUUID     = " u"
+	TagDateTime = " d"
+)
+
+func isTag(k string) bool {
+	switch k {
+	case TagDict, TagTuple, TagBytes, TagMarkup, TagUUID, TagDateTime:
+		return true
+	}
+	return false
+}
+
+// MarshalTagged returns the JSON text Flask's session serializer
+// (flask.json.tag.TaggedJSONSerializer.dumps) writes for v inside an app
+// context, byte for byte: tuples, bytes, Markup, UUIDs and datetimes
+// tagged, a one-key dict whose key is a tag escaped with " di", keys sorted,
+// ASCII only, compact separators. A date goes out as an HTTP date string,
+// a Decimal as its str(); a set, frozenset, bytearray, time, timedelta or
+// unknown object is refused with ErrUnsupported, as Flask raises TypeError.
+func MarshalTagged(v py.Value) ([]byte, error) {
+	return AppendTagged(nil, v)
+}
+
+// AppendTagged appends the tagged JSON of v to dst, as MarshalTagged.
+func AppendTagged(dst []byte, v py.Value) ([]byte, error) {
+	e := tagEncoder{maxDepth: DefaultMaxDepth}
+	return e.encode(dst, v)
+}
+
+// UnmarshalTagged reads tagged JSON as Flask's TaggedJSONSerializer.loads
+// does: json.loads, then every one-key object whose key is a tag turned back
+// into the value it stands for, innermost first. The errors say where the
+// problem is (a *pyjson.SyntaxError in the chain gives the byte offset) and
+// wrap ErrMalformed.
+func UnmarshalTagged(data []byte) (py.Value, error) {
+	return unmarshalTagged(string(data), DefaultMaxDepth)
+}
+
+func unmarshalTagged(text string, maxDepth int) (py.Value, error) {
+	v, err := pyjson.UnmarshalString(text, pyjson.DecodeOptions{MaxDepth: maxDepth, Hook: untag})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	return v, nil
+}
+
+// MarshalJSON returns what Flask's app.json.dumps(v) writes (the default
+// JSON provider, untagged): sorted keys, ASCII only, the separators ", " and
+// ": "; datetimes and dates as HTTP dates, Decimal and UUID as str(),
+// Markup as its text, tuples as lists. Bytes, sets and the other types JSON
+// has no place for are refused with ErrUnsupported.
+func MarshalJSON(v py.Value) ([]byte, error) {
+	out, err := pyjson.Marshal(v, pyjson.EncodeOptions{Default: flaskDefault})
+	if err != nil {
+		return nil, jsonErr(err)
+	}
+	return out, nil
+}
+
+// UnmarshalJSON reads JSON as Flask's app.json.loads (json.loads) does,
+// without untagging.
+func UnmarshalJSON(data []byte) (py.Value, error) {
+	v, err := pyjson.Unmarshal(data, pyjson.DecodeOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	return v, nil
+}
+
+// flaskDefault is the default of Flask's JSON provider (and of
+// flask.json.dumps outside an app context).
+func flaskDefault(v py.Value) (py.Value, error) {
+	switch x := v.(type) {
+	case py.DateTime:
+		b, err := appendHTTPDateTime(nil, x)
+		return string(b), err
+	case py.Date:
+		b, err := appendHTTPDate(nil, x)
+		return string(b), err
+	case py.Decimal:
+		return x.String(), nil
+	case py.UUID:
+		return x.String(), nil
+	}
+	return nil, fmt.Errorf("%w: object of type %s is not JSON serializable", ErrUnsupported, py.TypeName(v))
+}
+
+func jsonErr(err error) error {
+	if errors.Is(err, pyjson.ErrType) || errors.Is(err, pyjson.ErrIntDigits) || errors.Is(err, pyjson.ErrString) || errors.Is(err, pyjson.ErrTooDeep) {
+		if !errors.Is(err, ErrUnsupported) {
+			return fmt.Errorf("%w: %w", ErrUnsupported, err)
+		}
+	}
+	return err
+}
+
+// tagEncoder writes the tagged JSON of a value in one pass: Flask's tag()
+// and json.dumps together.
+type tagEncoder struct {
+	maxDepth int
+	items    []pyjson.Item
+}
+
+func (e *tagEncoder) encode(dst []byte, v py.Value) ([]byte, error) {
+	out, err := e.value(dst, v, 0)
+	if err != nil {
+		return dst, jsonErr(err)
+	}
+	return out, nil
+}
+
+func (e *tagEncoder) value(dst []byte, v py.Value, depth int) ([]byte, error) {
+	if depth >= e.maxDepth {
+		return dst, fmt.Errorf("%w: more than %d levels of nesting", ErrUnsupported, e.maxDepth)
+	}
+	switch x := v.(type) {
+	case nil:
+		return append(dst, "null"...), nil
+	case bool:
+		if x {
+			return append(dst, "true"...), nil
+		}
+		return append(dst, "false"...), nil
+	case string:
+		return pyjson.AppendString(dst, x)
+	case int64:
+		return pyjson.AppendInt(dst, x), nil
+	case float64:
+		return pyjson.AppendFloat(dst, x), nil
+	case *big.Int:
+		return pyjson.AppendBigInt(dst, x)
+	case *py.Dict:
+		return e.dict(dst, x, depth)
+	case *py.OrderedDict:
+		return e.dict(dst, &x.Dict, depth)
+	case py.Tuple:
+		dst = append(dst, `{" t":`...)
+		dst, err := e.list(dst, x, depth+1)
+		return append(dst, '}'), err
+	case *py.List:
+		return e.list(dst, x.Items, depth)
+	case py.Bytes:
+		dst = append(dst, `{" b":"`...)
+		n := len(dst)
+		dst = append(dst, make([]byte, base64.StdEncoding.EncodedLen(len(x)))...)
+		base64.StdEncoding.Encode(dst[n:], x)
+		return append(dst, `"}`...), nil
+	case py.Markup:
+		dst = append(dst, `{" m":`...)
+		dst, err := pyjson.AppendString(dst, string(x))
+		return append(dst, '}'), err
+	case py.UUID:
+		dst = append(dst, `{" u":"`...)
+		n := len(dst)
+		dst = append(dst, make([]byte, 32)...)
+		const hex = "0123456789abcdef"
+		for i, b := range x.Bytes {
+			dst[n+2*i], dst[n+2*i+1] = hex[b>>4], hex[b&15]
+		}
+		return append(dst, `"}`...), nil
+	case py.DateTime:
+		dst = append(dst, `{" d":"`...)
+		dst, err := appendHTTPDateTime(dst, x)
+		return append(dst, `"}`...), err
+	case py.Date:
+		// Not tagged: Flask's JSON default writes a date as an HTTP date
+		// string, which loads back as a str.
+		dst = append(dst, '"')
+		dst, err := appendHTTPDate(dst, x)
+		return append(dst, '"'), err
+	case py.Decimal:
+		return pyjson.AppendString(dst, x.String())
+	}
+	return dst, fmt.Errorf("%w: object of type %s is not JSON serializable", ErrUnsupported, py.TypeName(v))
+}
+
+func (e *tagEncoder) list(dst []byte, items []py.Value, depth int) ([]byte, error) {
+	if depth >= e.maxDepth {
+		return dst, fmt.Errorf("%w: more than %d levels of nesting", ErrUnsupported, e.maxDepth)
+	}
+	dst = append(dst, '[')
+	var err error
+	for i, it := range items {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		if dst, err = e.value(dst, it, depth+1); err != nil {
+			return dst, err
+		}
+	}
+	return append(dst, ']'), nil
+}
+
+func (e *tagEncoder) dict(dst []byte, d *py.Dict, depth int) ([]byte, error) {
+	if d.Len() == 1 {
+		k, v := d.At(0)
+		var ks string
+		switch x := k.(type) {
+		case string:
+			ks = x
+		case py.Markup:
+			ks = string(x)
+		}
+		if isTag(ks) {
+			// TagDict: {" di": {key + "__": tag(value)}}.
+			dst = append(dst, `{" di":{"`...)
+			dst = append(dst, ks...)
+			dst = append(dst, `__":`...)
+			dst, err := e.value(dst, v, depth+2)
+			return append(dst, "}}"...), err
+		}
+	}
+	start := len(e.items)
+	var err error
+	if e.items, err = pyjson.AppendItems(e.items, d); err != nil {
+		return dst, err
+	}
+	end := len(e.items)
+	dst = append(dst, '{')
+	for i := start; i < end; i++ {
+		if i > start {
+			dst = append(dst, ',')
+		}
+		it := e.items[i]
+		if dst, err = pyjson.AppendString(dst, it.Key); err != nil {
+			return dst, err
+		}
+		dst = append(dst, ':')
+		if dst, err = e.value(dst, it.Value, depth+1); err != nil {
+			return dst, err
+		}
+	}
+	clear(e.items[start:end])
+	e.items = e.items[:start]
+	return append(dst, '}'), nil
+}
+
+// untag is the pyjson hook that undoes a tag, as the tags' to_python
+// methods do, including what they do with values Flask itself never writes
+// (tuple("ab") is ('a', 'b'), a " d" that does not parse is None, ...).
+func untag(key string, v py.Value) (py.Value, bool, error) {
+	if len(key) < 2 || len(key) > 3 || key[0] != ' ' {
+		return nil, false, nil
+	}
+	var (
+		r   py.Value
+		err error
+	)
+	switch key {
+	case TagDict:
+		r, err = untagDict(v)
+	case TagTuple:
+		r, err = untagTuple(v)
+	case TagBytes:
+		r, err = untagBytes(v)
+	case TagMarkup:
+		r, err = untagMarkup(v)
+	case TagUUID:
+		r, err = untagUUID(v)
+	case TagDateTime:
+		r, err = untagDateTime(v)
+	default:
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("tag %q: %w", key, err)
+	}
+	return r, true, nil
+}
+
+// untagDict is TagDict.to_python: {key[:-2]: value[key]} for the first key.
+// Only a non-empty dict has a first key that indexes it.
+func untagDict(v py.Value) (py.Value, error) {
+	d, ok := v.(*py.Dict)
+	if !ok || d.Len() == 0 {
+		return nil, fmt.Errorf("value is %s, not a non-empty dict", describe(v))
+	}
+	k, val := d.At(0)
+	ks, ok := k.(string)
+	if !ok {
+		return nil, fmt.Errorf("key of type %s", py.TypeName(k))
+	}
+	out := py.NewDict(1)
+	out.Append(dropLastRunes(ks, 2), val)
+	return out, nil
+}
+
+// dropLastRunes is Python's s[:-n] for a str.
+func dropLastRunes(s string, n int) string {
+	end := len(s)
+	for ; n > 0 && end > 0; n-- {
+		// Step back over one code point (continuation bytes first).
+		end--
+		for end > 0 && s[end]&0xC0 == 0x80 {
+			end--
+		}
+	}
+	return s[:end]
+}
+
+// untagTuple is tuple(value).
+func untagTuple(v py.Value) (py.Value, error) {
+	switch x := v.(type) {
+	case *py.List:
+		return py.Tuple(x.Items), nil
+	case py.Tuple:
+		return x, nil
+	case string:
+		return strRunes(x), nil
+	case py.Markup:
+		return strRunes(string(x)), nil
+	case *py.Dict:
+		t := make(py.Tuple, 0, x.Len())
+		for k := range x.Keys() {
+			t = append(t, k)
+		}
+		return t, nil
+	case py.Bytes:
+		t := make(py.Tuple, len(x))
+		for i, b := range x {
+			t[i] = int64(b)
+		}
+		return t, nil
+	}
+	return nil, fmt.Errorf("%s is not iterable", describe(v))
+}
+
+// strRunes is tuple(s): one str per code point.
+func strRunes(s string) py.Tuple {
+	t := make(py.Tuple, 0, len(s))
+	for i := 0; i < len(s); {
+		_, n, ok := pyjson.DecodeRune(s, i)
+		if !ok {
+			n = 1
+		}
+		t = append(t, s[i:i+n])
+		i += n
+	}
+	return t
+}
+
+// untagBytes is base64.b64decode(value).
+func untagBytes(v py.Value) (py.Value, error) {
+	var s string
+	switch x := v.(type) {
+	case string:
+		s = x
+	case py.Markup:
+		s = string(x)
+	case py.Bytes:
+		out, err := a2bBase64(make([]byte, 0, len(x)*3/4), x, 0, &stdTable)
+		return py.Bytes(out), err
+	default:
+		return nil, fmt.Errorf("argument should be a bytes-like object or ASCII string, not %s", describe(v))
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return nil, errors.New("string argument should contain only ASCII characters")
+		}
+	}
+	out, err := decodeStd64(make([]byte, 0, len(s)*3/4), s)
+	if err != nil {
+		return nil, err
+	}
+	return py.Bytes(out), nil
+}
+
+// untagMarkup is Markup(value): the text of a str, str(value) of anything
+// else.
+func untagMarkup(v py.Value) (py.Value, error) {
+	switch x := v.(type) {
+	case string:
+		return py.Markup(x), nil
+	case py.Markup:
+		return x, nil
+	}
+	s, err := pyStr(v)
+	if err != nil {
+		return nil, err
+	}
+	return py.Markup(s), nil
+}
+
+// untagUUID is uuid.UUID(value).
+func untagUUID(v py.Value) (py.Value, error) {
+	var s string
+	switch x := v.(type) {
+	case string:
+		s = x
+	case py.Markup:
+		s = string(x)
+	default:
+		return nil, fmt.Errorf("%s has no attribute 'replace'", describe(v))
+	}
+	// Fast path: the 32 lowercase hex digits Flask writes.
+	if len(s) == 32 {
+		var u py.UUID
+		ok := true
+		for i := 0; i < 32 && ok; i++ {
+			h, good := hexVal(s[i])
+			ok = good
+			u.Bytes[i/2] |= h << (4 * (1 - i%2))
+		}
+		if ok {
+			return u, nil
+		}
+	}
+	return parseUUIDPython(s)
+}
+
+func hexVal(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// parseUUIDPython follows uuid.UUID(hex): "urn:" and "uuid:" removed
+// anywhere, braces stripped from both ends, hyphens removed, then exactly 32
+// characters read by int(hex, 16), which must be in [0, 2**128).
+func parseUUIDPython(s string) (py.Value, error) {
+	h := strings.ReplaceAll(strings.ReplaceAll(s, "urn:", ""), "uuid:", "")
+	h = strings.ReplaceAll(strings.Trim(h, "{}"), "-", "")
+	if runeCount(h) != 32 {
+		return nil, fmt.Errorf("badly formed hexadecimal UUID string %q", s)
+	}
+	n, ok := pyParseInt(h, 16)
+	if !ok {
+		return nil, fmt.Errorf("invalid literal for int() with base 16: %q", h)
+	}
+	if n.Sign() < 0 || n.BitLen() > 128 {
+		return nil, errors.New("int is out of range (need a 128-bit value)")
+	}
+	var u py.UUID
+	n.FillBytes(u.Bytes[:])
+	return u, nil
+}
+
+func runeCount(s string) int {
+	c := 0
+	for i := 0; i < len(s); c++ {
+		_, n, ok := pyjson.DecodeRune(s, i)
+		if !ok {
+			n = 1
+		}
+		i += n
+	}
+	return c
+}
+
+// untagDateTime is werkzeug.http.parse_date(value): None for a value that
+// is None, empty or does not parse, an aware datetime otherwise.
+func untagDateTime(v py.Value) (py.Value, error) {
+	switch x := v.(type) {
+	case string:
+		return parseHTTPDate(x)
+	case py.Markup:
+		return parseHTTPDate(string(x))
+	case py.Bytes:
+		// bytes.split() works but bytes.endswith(",") raises TypeError,
+		// which parse_date turns into None.
+		return nil, nil
+	}
+	if !truthy(v) {
+		return nil, nil
+	}
+	return nil, fmt.Errorf("%s has no attribute 'split'", describe(v))
+}
+
+// truthy is Python's bool() for the values JSON and the tags produce.
+func truthy(v py.Value) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return x
+	case int64:
+		return x != 0
+	case *big.Int:
+		return x.Sign() != 0
+	case float64:
+		return x != 0 || math.IsNaN(x)
+	case string:
+		return x != ""
+	case py.Markup:
+		return x != ""
+	case py.Bytes:
+		return len(x) > 0
+	case *py.List:
+		return len(x.Items) > 0
+	case py.Tuple:
+		return len(x) > 0
+	case *py.Dict:
+		return x.Len() > 0
+	}
+	return true
+}
+
+func describe(v py.Value) string {
+	return "'" + py.TypeName(v) + "' object"
+}

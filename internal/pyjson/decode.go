@@ -1,0 +1,459 @@
+package pyjson
+
+import (
+	"math"
+	"math/big"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/flaskbridge/flaskbridge/py"
+)
+
+// DecodeOptions are the settings of a decoding.
+type DecodeOptions struct {
+	// MaxDepth bounds the nesting of arrays and objects; 0 means
+	// DefaultMaxDepth.
+	MaxDepth int
+	// Hook, when set, is called for every object that holds exactly one
+	// key (once duplicate keys are merged), innermost objects first, with
+	// that key and its decoded value, as a json.loads object_hook that
+	// only looks at one-key dicts. When it returns ok, v stands for the
+	// object; an error stops the decoding and comes back wrapped in a
+	// *SyntaxError that gives the offset of the object's end.
+	Hook func(key string, value py.Value) (v py.Value, ok bool, err error)
+}
+
+// Unmarshal decodes one JSON document as json.loads(data.decode("utf-8"))
+// does: the text must be valid UTF-8 without a byte order mark; objects
+// become *py.Dict (str keys), arrays *py.List, strings string, integers
+// int64 or *big.Int, other numbers float64.
+func Unmarshal(data []byte, o DecodeOptions) (py.Value, error) {
+	return UnmarshalString(string(data), o)
+}
+
+// UnmarshalString is Unmarshal for text already in a string; strings in the
+// result that needed no unescaping share its memory.
+func UnmarshalString(text string, o DecodeOptions) (py.Value, error) {
+	if !utf8.ValidString(text) {
+		off := 0
+		for off < len(text) {
+			r, n := utf8.DecodeRuneInString(text[off:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			off += n
+		}
+		return nil, syntaxErr(off, "invalid UTF-8")
+	}
+	if len(text) >= 3 && text[0] == 0xEF && text[1] == 0xBB && text[2] == 0xBF {
+		return nil, syntaxErr(0, "unexpected UTF-8 BOM")
+	}
+	d := decoder{s: text, maxDepth: o.MaxDepth, hook: o.Hook}
+	if d.maxDepth <= 0 {
+		d.maxDepth = DefaultMaxDepth
+	}
+	i := d.ws(0)
+	v, i, err := d.value(i)
+	if err != nil {
+		return nil, err
+	}
+	if i = d.ws(i); i != len(text) {
+		return nil, syntaxErr(i, "extra data")
+	}
+	return v, nil
+}
+
+type decoder struct {
+	s        string
+	depth    int
+	maxDepth int
+	hook     func(string, py.Value) (py.Value, bool, error)
+	vals     []py.Value // items of the arrays being read
+	keys     []string   // keys of the objects being read
+	kvals    []py.Value // their values
+	buf      []byte     // unescaping scratch
+}
+
+func (d *decoder) ws(i int) int {
+	for i < len(d.s) {
+		switch d.s[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+func (d *decoder) value(i int) (py.Value, int, error) {
+	s := d.s
+	if i >= len(s) {
+		return nil, i, syntaxErr(i, "expecting value")
+	}
+	switch c := s[i]; c {
+	case '"':
+		str, j, err := d.str(i + 1)
+		return str, j, err
+	case '{':
+		return d.object(i)
+	case '[':
+		return d.array(i)
+	case 'n':
+		if hasPrefix(s, i, "null") {
+			return nil, i + 4, nil
+		}
+	case 't':
+		if hasPrefix(s, i, "true") {
+			return true, i + 4, nil
+		}
+	case 'f':
+		if hasPrefix(s, i, "false") {
+			return false, i + 5, nil
+		}
+	case 'N':
+		if hasPrefix(s, i, "NaN") {
+			return math.NaN(), i + 3, nil
+		}
+	case 'I':
+		if hasPrefix(s, i, "Infinity") {
+			return math.Inf(1), i + 8, nil
+		}
+	case '-':
+		if hasPrefix(s, i, "-Infinity") {
+			return math.Inf(-1), i + 9, nil
+		}
+		return d.number(i)
+	default:
+		if c >= '0' && c <= '9' {
+			return d.number(i)
+		}
+	}
+	return nil, i, syntaxErr(i, "expecting value")
+}
+
+func hasPrefix(s string, i int, p string) bool {
+	return len(s)-i >= len(p) && s[i:i+len(p)] == p
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// number reads the number json's scanner matches at i:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?, an int when it has neither
+// fraction nor exponent.
+func (d *decoder) number(i int) (py.Value, int, error) {
+	s := d.s
+	start := i
+	if s[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case i < len(s) && s[i] >= '1' && s[i] <= '9':
+		i++
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+	default:
+		return nil, start, syntaxErr(start, "expecting value")
+	}
+	intEnd := i
+	float := false
+	if i+1 < len(s) && s[i] == '.' && isDigit(s[i+1]) {
+		i += 2
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+		float = true
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		j := i + 1
+		if j < len(s) && (s[j] == '+' || s[j] == '-') {
+			j++
+		}
+		if j < len(s) && isDigit(s[j]) {
+			for j < len(s) && isDigit(s[j]) {
+				j++
+			}
+			i = j
+			float = true
+		}
+	}
+	if float {
+		// ParseFloat rounds correctly, as float() does, and gives ±Inf
+		// (with a range error) where float() gives inf.
+		f, _ := strconv.ParseFloat(s[start:i], 64)
+		return f, i, nil
+	}
+	digits := s[start:intEnd]
+	neg := digits[0] == '-'
+	if neg {
+		digits = digits[1:]
+	}
+	if len(digits) <= 18 {
+		var n int64
+		for k := 0; k < len(digits); k++ {
+			n = n*10 + int64(digits[k]-'0')
+		}
+		if neg {
+			n = -n
+		}
+		return n, i, nil
+	}
+	if len(digits) > maxIntDigits {
+		return nil, start, &SyntaxError{Offset: start, Msg: "pyjson: int of " + strconv.Itoa(len(digits)) + " digits", Err: ErrIntDigits}
+	}
+	b, _ := new(big.Int).SetString(s[start:intEnd], 10)
+	if b.IsInt64() {
+		return b.Int64(), i, nil
+	}
+	return b, i, nil
+}
+
+// strStop marks the bytes that end the fast scan of a string: the quote,
+// the backslash and the control characters json.loads refuses.
+var strStop = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
+
+// str reads a string whose opening quote is at i-1.
+func (d *decoder) str(i int) (string, int, error) {
+	s := d.s
+	start := i
+	for i < len(s) && !strStop[s[i]] {
+		i++
+	}
+	if i < len(s) && s[i] == '"' {
+		return s[start:i], i + 1, nil
+	}
+	buf := append(d.buf[:0], s[start:i]...)
+	for {
+		if i >= len(s) {
+			return "", i, syntaxErr(start-1, "unterminated string")
+		}
+		c := s[i]
+		switch {
+		case c == '"':
+			d.buf = buf
+			return string(buf), i + 1, nil
+		case c < 0x20:
+			return "", i, syntaxErr(i, "invalid control character")
+		case c != '\\':
+			j := i + 1
+			for j < len(s) && !strStop[s[j]] {
+				j++
+			}
+			buf = append(buf, s[i:j]...)
+			i = j
+			continue
+		}
+		// An escape.
+		if i+1 >= len(s) {
+			return "", i, syntaxErr(start-1, "unterminated string")
+		}
+		esc := s[i+1]
+		switch esc {
+		case '"', '\\', '/':
+			buf = append(buf, esc)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			r, ok := hex4(s, i+2)
+			if !ok {
+				return "", i, syntaxErr(i, "invalid \\uXXXX escape")
+			}
+			i += 6
+			// A high surrogate and a low one escaped right after it
+			// make one code point, as in json's scanner; any other
+			// surrogate stays alone.
+			if r >= 0xD800 && r <= 0xDBFF && i+6 < len(s) && s[i] == '\\' && s[i+1] == 'u' {
+				r2, ok := hex4(s, i+2)
+				if !ok {
+					return "", i, syntaxErr(i, "invalid \\uXXXX escape")
+				}
+				if r2 >= 0xDC00 && r2 <= 0xDFFF {
+					r = 0x10000 + (r-0xD800)<<10 + (r2 - 0xDC00)
+					i += 6
+				}
+			}
+			buf = AppendRune(buf, r)
+			continue
+		default:
+			return "", i, syntaxErr(i, "invalid \\escape")
+		}
+		i += 2
+	}
+}
+
+func hex4(s string, i int) (rune, bool) {
+	if i+4 > len(s) {
+		return 0, false
+	}
+	var r rune
+	for k := i; k < i+4; k++ {
+		c := s[k]
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
+}
+
+func (d *decoder) enter(i int) error {
+	d.depth++
+	if d.depth > d.maxDepth {
+		return &SyntaxError{Offset: i, Msg: "pyjson: more than " + strconv.Itoa(d.maxDepth) + " nested levels", Err: ErrTooDeep}
+	}
+	return nil
+}
+
+func (d *decoder) array(i int) (py.Value, int, error) {
+	if err := d.enter(i); err != nil {
+		return nil, i, err
+	}
+	s := d.s
+	i = d.ws(i + 1)
+	if i < len(s) && s[i] == ']' {
+		d.depth--
+		return &py.List{}, i + 1, nil
+	}
+	base := len(d.vals)
+	for {
+		v, j, err := d.value(i)
+		if err != nil {
+			return nil, j, err
+		}
+		d.vals = append(d.vals, v)
+		i = d.ws(j)
+		if i < len(s) && s[i] == ',' {
+			i = d.ws(i + 1)
+			continue
+		}
+		if i < len(s) && s[i] == ']' {
+			break
+		}
+		return nil, i, syntaxErr(i, "expecting ',' delimiter")
+	}
+	items := make([]py.Value, len(d.vals)-base)
+	copy(items, d.vals[base:])
+	clear(d.vals[base:])
+	d.vals = d.vals[:base]
+	d.depth--
+	return &py.List{Items: items}, i + 1, nil
+}
+
+// dedupIndexMin is the object size from which duplicate keys are found
+// through a map rather than by scanning.
+const dedupIndexMin = 16
+
+func (d *decoder) object(i int) (py.Value, int, error) {
+	if err := d.enter(i); err != nil {
+		return nil, i, err
+	}
+	s := d.s
+	i = d.ws(i + 1)
+	if i < len(s) && s[i] == '}' {
+		d.depth--
+		return py.NewDict(0), i + 1, nil
+	}
+	base := len(d.keys)
+	var index map[string]int
+	for {
+		if i >= len(s) || s[i] != '"' {
+			return nil, i, syntaxErr(i, "expecting property name enclosed in double quotes")
+		}
+		key, j, err := d.str(i + 1)
+		if err != nil {
+			return nil, j, err
+		}
+		i = d.ws(j)
+		if i >= len(s) || s[i] != ':' {
+			return nil, i, syntaxErr(i, "expecting ':' delimiter")
+		}
+		v, j, err := d.value(d.ws(i + 1))
+		if err != nil {
+			return nil, j, err
+		}
+		// json.loads builds a dict: a repeated key keeps its first
+		// place and takes the last value.
+		dup := -1
+		if index != nil {
+			if k, ok := index[key]; ok {
+				dup = k
+			}
+		} else {
+			for k := base; k < len(d.keys); k++ {
+				if d.keys[k] == key {
+					dup = k
+					break
+				}
+			}
+		}
+		if dup >= 0 {
+			d.kvals[dup] = v
+		} else {
+			d.keys = append(d.keys, key)
+			d.kvals = append(d.kvals, v)
+			if index != nil {
+				index[key] = len(d.keys) - 1
+			} else if len(d.keys)-base >= dedupIndexMin {
+				index = make(map[string]int, 2*dedupIndexMin)
+				for k := base; k < len(d.keys); k++ {
+					index[d.keys[k]] = k
+				}
+			}
+		}
+		i = d.ws(j)
+		if i < len(s) && s[i] == ',' {
+			i = d.ws(i + 1)
+			continue
+		}
+		if i < len(s) && s[i] == '}' {
+			break
+		}
+		return nil, i, syntaxErr(i, "expecting ',' delimiter")
+	}
+	n := len(d.keys) - base
+	var out py.Value
+	done := false
+	if n == 1 && d.hook != nil {
+		v, ok, err := d.hook(d.keys[base], d.kvals[base])
+		if err != nil {
+			return nil, i, &SyntaxError{Offset: i, Msg: "pyjson: " + err.Error(), Err: err}
+		}
+		out, done = v, ok
+	}
+	if !done {
+		dict := py.NewDict(n)
+		for k := base; k < base+n; k++ {
+			dict.Append(d.keys[k], d.kvals[k])
+		}
+		out = dict
+	}
+	clear(d.keys[base:])
+	clear(d.kvals[base:])
+	d.keys = d.keys[:base]
+	d.kvals = d.kvals[:base]
+	d.depth--
+	return out, i + 1, nil
+}
