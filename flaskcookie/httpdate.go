@@ -173,7 +173,7 @@ type parsedDate struct {
 var (
 	emailMonths = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 		"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
-	emailDays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+	emailDays  = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 	emailZones = map[string]int64{"UT": 0, "UTC": 0, "GMT": 0, "Z": 0,
 		"AST": -400, "ADT": -300, "EST": -500, "EDT": -400, "CST": -600, "CDT": -500,
 		"MST": -700, "MDT": -600, "PST": -800, "PDT": -700}
