@@ -59,6 +59,21 @@ type slabs struct {
 	ints   []int64
 	floats []float64
 	dicts  []py.Dict
+	tuples []py.Value
+}
+
+// items returns memory for the n > 0 items of a tuple, carved from a slab
+// (with its capacity cut, so that no append reaches the next tuple).
+func (b *slabs) items(n int) py.Tuple {
+	if n > 64 {
+		return make(py.Tuple, n)
+	}
+	if cap(b.tuples)-len(b.tuples) < n {
+		b.tuples = make([]py.Value, 0, max(n, nextSlab(cap(b.tuples))))
+	}
+	start := len(b.tuples)
+	b.tuples = b.tuples[:start+n]
+	return py.Tuple(b.tuples[start : start+n : start+n])
 }
 
 // dict returns a new empty dict, carved from a slab of dicts.

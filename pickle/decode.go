@@ -135,7 +135,7 @@ type decoder struct {
 
 	proto   int
 	bufNext int
-	arena   []byte // copy of data for bytes values, made on first use
+	arena   []byte // memory for bytes values
 
 	// pending is the last uuid.UUID object built by NEWOBJ or
 	// copyreg._reconstructor, waiting for BUILD to become a py.UUID.
@@ -581,7 +581,7 @@ func (d *decoder) step() error {
 			return d.errf(ErrInvalid, "unpickling stack underflow")
 		}
 		at := len(d.stack) - n
-		t := make(py.Tuple, n)
+		t := d.box.items(n)
 		copy(t, d.stack[at:])
 		var dep int32
 		for _, x := range d.deps[at:] {
@@ -604,7 +604,7 @@ func (d *decoder) step() error {
 		}
 		t := py.Tuple{}
 		if len(items) > 0 {
-			t = make(py.Tuple, len(items))
+			t = d.box.items(len(items))
 			copy(t, items)
 		}
 		clearAbove(items)
@@ -1032,18 +1032,19 @@ func (d *decoder) size() (int, error) {
 	return int(n), nil
 }
 
-// bytesAt returns the next n input bytes as memory of their own, carved
-// from one copy of the input.
+// bytesAt returns the next n input bytes as memory of their own (a bytes
+// value must not share the memory of the str values), carved from chunks.
 func (d *decoder) bytesAt(n int) ([]byte, error) {
 	if n < 0 || n > len(d.data)-d.pos {
 		return nil, d.truncated()
 	}
-	if d.arena == nil {
-		d.arena = []byte(d.str)
+	if n > cap(d.arena)-len(d.arena) {
+		d.arena = make([]byte, 0, max(n, 512))
 	}
-	b := d.arena[d.pos : d.pos+n : d.pos+n]
+	start := len(d.arena)
+	d.arena = append(d.arena, d.data[d.pos:d.pos+n]...)
 	d.pos += n
-	return b, nil
+	return d.arena[start : start+n : start+n], nil
 }
 
 func (d *decoder) persistent(pid py.Value) error {
