@@ -378,3 +378,42 @@ func TestDecoderStream(t *testing.T) {
 		t.Fatalf("cut pickle: %v", err)
 	}
 }
+
+func TestOldStyleInstances(t *testing.T) {
+	// Python 2 old-style instances: INST at protocol 0, OBJ after.
+	found := 0
+	for _, v := range loadVectors(t) {
+		if v.Name != "unloadable_old_style" {
+			continue
+		}
+		found++
+		val, err := DecodeOptions{Encoding: "latin1"}.Unmarshal(v.data())
+		if err != nil {
+			t.Fatal(err)
+		}
+		items := val.(*py.List).Items
+		o, ok := items[0].(*py.Object)
+		if !ok || items[1] != items[0] {
+			t.Fatalf("proto %d: got %#v", v.Protocol, items)
+		}
+		wantKind := py.ObjectObj
+		if v.Protocol == 0 {
+			wantKind = py.ObjectInst
+		}
+		m, n, _ := o.Class()
+		if o.Kind != wantKind || m != "__main__" || n != "OldStyle" || !py.Equal(o.State, py.DictOf("a", int64(1), "b", py.NewList("x"))) {
+			t.Errorf("proto %d: got %#v", v.Protocol, o)
+		}
+		data, err := MarshalProtocol(val, v.Protocol)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := Unmarshal(data)
+		if err != nil || !py.Equal(again, val) {
+			t.Errorf("proto %d: re-encoded %q: %v", v.Protocol, data, err)
+		}
+	}
+	if found == 0 {
+		t.Fatal("no old-style vectors")
+	}
+}

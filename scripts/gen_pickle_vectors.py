@@ -12,7 +12,8 @@ pickle.dumps(pickle.loads(pickle), protocol) by CPython 3.11, when it
 differs from pickle), encoding (for Python 2 str data). The writer runs
 this same file with --emit and prints one JSON object a line. Vectors named
 hostile_* are pickles that run a command when CPython loads them; they are
-written by CPython here and never loaded, so they have no repr.
+written by CPython here and never loaded, so they have no repr; neither
+have unloadable_* ones, whose class exists only in the writer.
 """
 
 from __future__ import print_function
@@ -140,6 +141,9 @@ def values():
             add("uuid_safe", [uuid.UUID(int=7, is_safe=uuid.SafeUUID.safe), uuid.UUID(int=8, is_safe=uuid.SafeUUID.unsafe)])
         add("str_set", set([text("alpha"), text("beta")]))
     else:
+        old = OldStyle()
+        old.a, old.b = 1, [u"x"]
+        add("unloadable_old_style", [old, old])
         add("py2_str", ["ascii str", "caf\xc3\xa9"])
         add("py2_unicode", [u"caf\xe9", u"\u20ac"])
         add("datetime_py2", datetime.datetime(2024, 1, 2, 3, 4, 5, 6))
@@ -155,6 +159,10 @@ def values():
                                 text("_id"): text("f" * 128), text("csrf_token"): text("0123456789abcdef" * 2 + "01234567")})
     add("flashes", {text("_flashes"): [(text("message"), text("Saved!")), (text("error"), text("Oops"))]})
     return out
+
+
+class OldStyle:
+    """An old-style class (Python 2): pickled with INST and OBJ."""
 
 
 class _Call(object):
@@ -222,8 +230,9 @@ def main():
             if ver.startswith("flask") and not vec["name"].startswith("markup"):
                 continue
             data = base64.b64decode(vec["pickle"])
-            if vec["name"].startswith("hostile_"):
-                # Never loaded: it would run the command.
+            if vec["name"].startswith(("hostile_", "unloadable_")):
+                # Never loaded: it would run the command, or its class is
+                # only in the writer.
                 vectors.append({"python": ver, "name": vec["name"], "protocol": vec["protocol"], "pickle": vec["pickle"]})
                 continue
             enc = "latin1" if ver.startswith("2.") else "ASCII"
