@@ -1,0 +1,930 @@
+package py
+
+import (
+	"math"
+	"math/big"
+	"reflect"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// Repr returns the text CPython 3.11's repr() prints for v.
+//
+// For every value of the model the text is exactly CPython's, so it can be
+// compared with Python's own output and read back by ParseLiteral (or by
+// Python's eval, given the names datetime, Decimal, UUID, Markup,
+// OrderedDict, inf and nan). A few cases have no Python counterpart and get
+// a form of their own:
+//
+//   - A string holding bytes that are not UTF-8 (nor a lone surrogate in
+//     its 3-byte form) cannot be Python text. Each such byte b prints as
+//     the escape of the lone surrogate U+DC00+b ('\udcff' for 0xff), the
+//     form Python's "surrogateescape" error handler gives undecodable
+//     bytes. ParseLiteral reads it back as that lone surrogate.
+//   - A Global prints as <global module.name>, or, when module or name is
+//     not a plain dotted identifier, as <global 'module' 'name'> with both
+//     parts quoted as str.
+//   - An *Object prints as <object CALLABLE(ARGS)> (<reduce ...> when a
+//     REDUCE opcode built it), where CALLABLE is the class or function as
+//     module.name, ARGS its positional arguments followed by **{...} for
+//     keyword arguments, and then, when present, " state=" and the state,
+//     " listitems=[...]" and " dictitems={...}". For example:
+//     <object myapp.models.User() state={'id': 7}>.
+//   - A set prints its items in the order the Set keeps (see Set), where
+//     CPython prints them in its hash-table order.
+//   - A nil pointer of any type prints as None.
+//   - An int of more than 4300 digits prints in full, where CPython 3.11
+//     raises ValueError (sys.int_info.default_max_str_digits).
+//   - A Go value outside the model (int8, []string, a struct with `py`
+//     tags, ...) prints as the value ValueOf converts it to; one that
+//     ValueOf rejects prints as <Go TYPE>.
+//
+// A container that holds itself prints as CPython prints it: [[...]],
+// {'a': {...}}, OrderedDict([('a', ...)]).
+func Repr(v Value) string {
+	p := printer{buf: make([]byte, 0, 64)}
+	p.value(v)
+	// The buffer is not used again, so it can become the string's memory,
+	// as strings.Builder does.
+	return unsafe.String(unsafe.SliceData(p.buf), len(p.buf))
+}
+
+// AppendRepr appends Repr(v) to dst and returns the extended buffer.
+func AppendRepr(dst []byte, v Value) []byte {
+	p := printer{buf: dst}
+	p.value(v)
+	return p.buf
+}
+
+// printer writes reprs into buf.
+type printer struct {
+	buf []byte
+	// active holds the containers being printed, to print a container
+	// that holds itself as "..." the way CPython's Py_ReprEnter does.
+	// Past activeLinear entries a map takes over the lookups.
+	active    []unsafe.Pointer
+	activeMap map[unsafe.Pointer]struct{}
+	// sortSets prints set items sorted by their repr: a canonical form
+	// that does not depend on the order of a set, for comparisons.
+	sortSets bool
+}
+
+const activeLinear = 16
+
+// enter marks the container at ptr as being printed; false means it is
+// already being printed further up.
+func (p *printer) enter(ptr unsafe.Pointer) bool {
+	if p.activeMap != nil {
+		if _, ok := p.activeMap[ptr]; ok {
+			return false
+		}
+		p.activeMap[ptr] = struct{}{}
+		p.active = append(p.active, ptr)
+		return true
+	}
+	if slices.Contains(p.active, ptr) {
+		return false
+	}
+	p.active = append(p.active, ptr)
+	if len(p.active) > activeLinear {
+		p.activeMap = make(map[unsafe.Pointer]struct{}, 2*activeLinear)
+		for _, a := range p.active {
+			p.activeMap[a] = struct{}{}
+		}
+	}
+	return true
+}
+
+func (p *printer) leave(ptr unsafe.Pointer) {
+	p.active = p.active[:len(p.active)-1]
+	if p.activeMap != nil {
+		delete(p.activeMap, ptr)
+	}
+}
+
+func (p *printer) str(s string) { p.buf = appendStrRepr(p.buf, s) }
+
+func (p *printer) value(v Value) {
+	switch x := v.(type) {
+	case nil:
+		p.buf = append(p.buf, "None"...)
+	case string:
+		p.buf = appendStrRepr(p.buf, x)
+	case bool:
+		if x {
+			p.buf = append(p.buf, "True"...)
+		} else {
+			p.buf = append(p.buf, "False"...)
+		}
+	case int64:
+		p.buf = strconv.AppendInt(p.buf, x, 10)
+	case float64:
+		p.buf = appendFloatRepr(p.buf, x)
+	case *Dict:
+		if x == nil {
+			p.none()
+			return
+		}
+		p.dict(x)
+	case *List:
+		if x == nil {
+			p.none()
+			return
+		}
+		p.list(x)
+	case Tuple:
+		p.tuple(x)
+	case Markup:
+		p.buf = append(p.buf, "Markup("...)
+		p.buf = appendStrRepr(p.buf, string(x))
+		p.buf = append(p.buf, ')')
+	case Bytes:
+		p.buf = appendBytesRepr(p.buf, x, false)
+	case *ByteArray:
+		if x == nil {
+			p.none()
+			return
+		}
+		p.buf = append(p.buf, "bytearray("...)
+		p.buf = appendByteArrayRepr(p.buf, x.Data)
+		p.buf = append(p.buf, ')')
+	case *big.Int:
+		if x == nil {
+			p.none()
+			return
+		}
+		p.buf = x.Append(p.buf, 10)
+	case *OrderedDict:
+		if x == nil {
+			p.none()
+			return
+		}
+		p.orderedDict(x)
+	case *Set:
+		if x == nil {
+			p.none()
+			return
+		}
+		p.set(x)
+	case DateTime:
+		p.dateTime(x)
+	case Date:
+		p.buf = append(p.buf, "datetime.date("...)
+		p.ints(x.Year, x.Month, x.Day)
+		p.buf = append(p.buf, ')')
+	case Time:
+		p.time(x)
+	case TimeDelta:
+		p.timeDelta(x)
+	case TimeZone:
+		p.timeZone(x)
+	case Decimal:
+		p.buf = append(p.buf, "Decimal('"...)
+		p.buf = append(p.buf, x.String()...)
+		p.buf = append(p.buf, "')"...)
+	case UUID:
+		p.buf = append(p.buf, "UUID('"...)
+		p.buf = append(p.buf, x.String()...)
+		p.buf = append(p.buf, "')"...)
+	case Global:
+		p.global(x)
+	case *Global:
+		if x == nil {
+			p.none()
+			return
+		}
+		p.global(*x)
+	case *Object:
+		if x == nil {
+			p.none()
+			return
+		}
+		p.object(x)
+	case int:
+		p.buf = strconv.AppendInt(p.buf, int64(x), 10)
+	case int32:
+		p.buf = strconv.AppendInt(p.buf, int64(x), 10)
+	case int16:
+		p.buf = strconv.AppendInt(p.buf, int64(x), 10)
+	case int8:
+		p.buf = strconv.AppendInt(p.buf, int64(x), 10)
+	case uint:
+		p.buf = strconv.AppendUint(p.buf, uint64(x), 10)
+	case uint64:
+		p.buf = strconv.AppendUint(p.buf, x, 10)
+	case uint32:
+		p.buf = strconv.AppendUint(p.buf, uint64(x), 10)
+	case uint16:
+		p.buf = strconv.AppendUint(p.buf, uint64(x), 10)
+	case uint8:
+		p.buf = strconv.AppendUint(p.buf, uint64(x), 10)
+	case float32:
+		p.buf = appendFloatRepr(p.buf, float64(x))
+	default:
+		m, err := ValueOf(v)
+		if err != nil || !isModel(m) {
+			p.buf = append(p.buf, "<Go "...)
+			p.buf = append(p.buf, reflect.TypeOf(v).String()...)
+			p.buf = append(p.buf, '>')
+			return
+		}
+		p.value(m)
+	}
+}
+
+// isModel reports whether v's dynamic type is one the printer handles
+// without converting it first.
+func isModel(v Value) bool {
+	switch v.(type) {
+	case nil, string, bool, int64, float64, *Dict, *List, Tuple, Markup, Bytes,
+		*ByteArray, *big.Int, *OrderedDict, *Set, DateTime, Date, Time, TimeDelta,
+		TimeZone, Decimal, UUID, Global, *Global, *Object:
+		return true
+	}
+	return false
+}
+
+func (p *printer) none() { p.buf = append(p.buf, "None"...) }
+
+func (p *printer) ints(vs ...int) {
+	for i, v := range vs {
+		if i > 0 {
+			p.buf = append(p.buf, ", "...)
+		}
+		p.buf = strconv.AppendInt(p.buf, int64(v), 10)
+	}
+}
+
+func (p *printer) list(l *List) {
+	ptr := unsafe.Pointer(l)
+	if !p.enter(ptr) {
+		p.buf = append(p.buf, "[...]"...)
+		return
+	}
+	p.buf = append(p.buf, '[')
+	for i, it := range l.Items {
+		if i > 0 {
+			p.buf = append(p.buf, ", "...)
+		}
+		p.value(it)
+	}
+	p.buf = append(p.buf, ']')
+	p.leave(ptr)
+}
+
+func (p *printer) tuple(t Tuple) {
+	if len(t) == 0 {
+		p.buf = append(p.buf, "()"...)
+		return
+	}
+	// A Go slice can hold itself, which a Python tuple cannot; the guard
+	// keeps such a value from recursing forever.
+	ptr := unsafe.Pointer(unsafe.SliceData(t))
+	if !p.enter(ptr) {
+		p.buf = append(p.buf, "(...)"...)
+		return
+	}
+	p.buf = append(p.buf, '(')
+	for i, it := range t {
+		if i > 0 {
+			p.buf = append(p.buf, ", "...)
+		}
+		p.value(it)
+	}
+	if len(t) == 1 {
+		p.buf = append(p.buf, ',')
+	}
+	p.buf = append(p.buf, ')')
+	p.leave(ptr)
+}
+
+func (p *printer) dict(d *Dict) {
+	ptr := unsafe.Pointer(d)
+	if !p.enter(ptr) {
+		p.buf = append(p.buf, "{...}"...)
+		return
+	}
+	p.buf = append(p.buf, '{')
+	for i := range d.entries {
+		if i > 0 {
+			p.buf = append(p.buf, ", "...)
+		}
+		e := &d.entries[i]
+		p.value(e.Key)
+		p.buf = append(p.buf, ": "...)
+		p.value(e.Value)
+	}
+	p.buf = append(p.buf, '}')
+	p.leave(ptr)
+}
+
+// orderedDict prints Python 3.11's form: OrderedDict() or
+// OrderedDict([(key, value), ...]); a reference to itself prints as ...
+func (p *printer) orderedDict(d *OrderedDict) {
+	ptr := unsafe.Pointer(d)
+	if !p.enter(ptr) {
+		p.buf = append(p.buf, "..."...)
+		return
+	}
+	if len(d.entries) == 0 {
+		p.buf = append(p.buf, "OrderedDict()"...)
+	} else {
+		p.buf = append(p.buf, "OrderedDict(["...)
+		for i := range d.entries {
+			if i > 0 {
+				p.buf = append(p.buf, ", "...)
+			}
+			e := &d.entries[i]
+			p.buf = append(p.buf, '(')
+			p.value(e.Key)
+			p.buf = append(p.buf, ", "...)
+			p.value(e.Value)
+			p.buf = append(p.buf, ')')
+		}
+		p.buf = append(p.buf, "])"...)
+	}
+	p.leave(ptr)
+}
+
+func (p *printer) set(s *Set) {
+	name := "set"
+	if s.Frozen {
+		name = "frozenset"
+	}
+	if len(s.items) == 0 {
+		p.buf = append(p.buf, name...)
+		p.buf = append(p.buf, "()"...)
+		return
+	}
+	ptr := unsafe.Pointer(s)
+	if !p.enter(ptr) {
+		p.buf = append(p.buf, name...)
+		p.buf = append(p.buf, "(...)"...)
+		return
+	}
+	if s.Frozen {
+		p.buf = append(p.buf, "frozenset("...)
+	}
+	p.buf = append(p.buf, '{')
+	if p.sortSets && len(s.items) > 1 {
+		start := len(p.buf)
+		reprs := make([]string, len(s.items))
+		for i, it := range s.items {
+			p.value(it)
+			reprs[i] = string(p.buf[start:])
+			p.buf = p.buf[:start]
+		}
+		slices.Sort(reprs)
+		for i, r := range reprs {
+			if i > 0 {
+				p.buf = append(p.buf, ", "...)
+			}
+			p.buf = append(p.buf, r...)
+		}
+	} else {
+		for i, it := range s.items {
+			if i > 0 {
+				p.buf = append(p.buf, ", "...)
+			}
+			p.value(it)
+		}
+	}
+	p.buf = append(p.buf, '}')
+	if s.Frozen {
+		p.buf = append(p.buf, ')')
+	}
+	p.leave(ptr)
+}
+
+// dateTime prints datetime.datetime's C repr: the seconds and
+// microseconds only when not zero, then fold, then tzinfo.
+func (p *printer) dateTime(d DateTime) {
+	p.buf = append(p.buf, "datetime.datetime("...)
+	p.ints(d.Year, d.Month, d.Day, d.Hour, d.Minute)
+	p.clockTail(d.Second, d.Microsecond)
+	if d.Fold != 0 {
+		p.fold(d.Fold)
+	}
+	if d.TZ != nil {
+		p.tzinfo(d.TZ)
+	}
+	p.buf = append(p.buf, ')')
+}
+
+// time prints datetime.time's C repr, where tzinfo comes before fold.
+func (p *printer) time(t Time) {
+	p.buf = append(p.buf, "datetime.time("...)
+	p.ints(t.Hour, t.Minute)
+	p.clockTail(t.Second, t.Microsecond)
+	if t.TZ != nil {
+		p.tzinfo(t.TZ)
+	}
+	if t.Fold != 0 {
+		p.fold(t.Fold)
+	}
+	p.buf = append(p.buf, ')')
+}
+
+func (p *printer) clockTail(second, micro int) {
+	if second != 0 || micro != 0 {
+		p.buf = append(p.buf, ", "...)
+		p.buf = strconv.AppendInt(p.buf, int64(second), 10)
+	}
+	if micro != 0 {
+		p.buf = append(p.buf, ", "...)
+		p.buf = strconv.AppendInt(p.buf, int64(micro), 10)
+	}
+}
+
+func (p *printer) fold(f int) {
+	p.buf = append(p.buf, ", fold="...)
+	p.buf = strconv.AppendInt(p.buf, int64(f), 10)
+}
+
+func (p *printer) tzinfo(tz TZInfo) {
+	p.buf = append(p.buf, ", tzinfo="...)
+	p.value(tz)
+}
+
+func (p *printer) timeDelta(t TimeDelta) {
+	if t.Seconds < 0 || t.Seconds >= secondsPerDay || t.Microseconds < 0 || t.Microseconds >= microsPerSecond {
+		// Not in Python's normal form (built by hand): print the value
+		// Python would hold.
+		if n, err := NewTimeDelta(int64(t.Days), int64(t.Seconds), int64(t.Microseconds)); err == nil {
+			t = n
+		}
+	}
+	p.buf = append(p.buf, "datetime.timedelta("...)
+	sep := false
+	field := func(name string, v int) {
+		if v == 0 {
+			return
+		}
+		if sep {
+			p.buf = append(p.buf, ", "...)
+		}
+		sep = true
+		p.buf = append(p.buf, name...)
+		p.buf = strconv.AppendInt(p.buf, int64(v), 10)
+	}
+	field("days=", t.Days)
+	field("seconds=", t.Seconds)
+	field("microseconds=", t.Microseconds)
+	if !sep {
+		p.buf = append(p.buf, '0')
+	}
+	p.buf = append(p.buf, ')')
+}
+
+func (p *printer) timeZone(z TimeZone) {
+	if z.IsUTC() {
+		p.buf = append(p.buf, "datetime.timezone.utc"...)
+		return
+	}
+	p.buf = append(p.buf, "datetime.timezone("...)
+	p.timeDelta(z.Offset)
+	if z.HasName {
+		p.buf = append(p.buf, ", "...)
+		p.buf = appendStrRepr(p.buf, z.Name)
+	}
+	p.buf = append(p.buf, ')')
+}
+
+func (p *printer) global(g Global) {
+	p.buf = append(p.buf, "<global "...)
+	p.globalName(g)
+	p.buf = append(p.buf, '>')
+}
+
+// globalName writes module.name, or 'module' 'name' when either is not a
+// plain dotted identifier.
+func (p *printer) globalName(g Global) {
+	if isDottedName(g.Module) && isDottedName(g.Name) {
+		p.buf = append(p.buf, g.Module...)
+		p.buf = append(p.buf, '.')
+		p.buf = append(p.buf, g.Name...)
+		return
+	}
+	p.buf = appendStrRepr(p.buf, g.Module)
+	p.buf = append(p.buf, ' ')
+	p.buf = appendStrRepr(p.buf, g.Name)
+}
+
+// isDottedName reports whether s is ASCII identifiers joined by dots.
+func isDottedName(s string) bool {
+	if s == "" {
+		return false
+	}
+	start := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '.':
+			if start {
+				return false
+			}
+			start = true
+		case c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+			start = false
+		case '0' <= c && c <= '9':
+			if start {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return !start
+}
+
+func (p *printer) object(o *Object) {
+	ptr := unsafe.Pointer(o)
+	if !p.enter(ptr) {
+		p.buf = append(p.buf, "<...>"...)
+		return
+	}
+	if o.Kind == ObjectReduce {
+		p.buf = append(p.buf, "<reduce "...)
+	} else {
+		p.buf = append(p.buf, "<object "...)
+	}
+	switch c := o.Callable.(type) {
+	case Global:
+		p.globalName(c)
+	case *Global:
+		if c != nil {
+			p.globalName(*c)
+		} else {
+			p.none()
+		}
+	default:
+		p.value(c)
+	}
+	p.buf = append(p.buf, '(')
+	for i, a := range o.Args {
+		if i > 0 {
+			p.buf = append(p.buf, ", "...)
+		}
+		p.value(a)
+	}
+	if o.Kwargs.Len() > 0 {
+		if len(o.Args) > 0 {
+			p.buf = append(p.buf, ", "...)
+		}
+		p.buf = append(p.buf, "**"...)
+		p.dict(o.Kwargs)
+	}
+	p.buf = append(p.buf, ')')
+	if o.HasState {
+		p.buf = append(p.buf, " state="...)
+		p.value(o.State)
+	}
+	if len(o.ListItems) > 0 {
+		p.buf = append(p.buf, " listitems=["...)
+		for i, it := range o.ListItems {
+			if i > 0 {
+				p.buf = append(p.buf, ", "...)
+			}
+			p.value(it)
+		}
+		p.buf = append(p.buf, ']')
+	}
+	if len(o.DictItems) > 0 {
+		p.buf = append(p.buf, " dictitems={"...)
+		for i, e := range o.DictItems {
+			if i > 0 {
+				p.buf = append(p.buf, ", "...)
+			}
+			p.value(e.Key)
+			p.buf = append(p.buf, ": "...)
+			p.value(e.Value)
+		}
+		p.buf = append(p.buf, '}')
+	}
+	p.buf = append(p.buf, '>')
+	p.leave(ptr)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendStrRepr appends Python's repr of the str s (UTF-8, lone surrogates
+// in their 3-byte form; see Repr for other bytes).
+func appendStrRepr(b []byte, s string) []byte {
+	quote := byte('\'')
+	if containsByte(s, '\'') && !containsByte(s, '"') {
+		quote = '"'
+	}
+	b = append(b, quote)
+	i := 0
+	for i < len(s) {
+		// Copy the longest run of characters that need no escape.
+		j := i
+		for j < len(s) {
+			c := s[j]
+			if c < 0x20 || c >= 0x7f || c == quote || c == '\\' {
+				break
+			}
+			j++
+		}
+		b = append(b, s[i:j]...)
+		i = j
+		if i >= len(s) {
+			break
+		}
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case quote, '\\':
+				b = append(b, '\\', c)
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			default:
+				b = append(b, '\\', 'x', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			continue
+		}
+		r, size := decodeWTF8(s[i:])
+		if size > 0 && isPrintable(r) {
+			b = append(b, s[i:i+size]...)
+			i += size
+			continue
+		}
+		if size == 0 {
+			// Not UTF-8: the byte as a surrogateescape lone surrogate.
+			r, size = 0xdc00+rune(c), 1
+		}
+		b = appendCodePointEscape(b, r)
+		i += size
+	}
+	return append(b, quote)
+}
+
+// appendCodePointEscape writes \xNN, \uNNNN or \UNNNNNNNN.
+func appendCodePointEscape(b []byte, r rune) []byte {
+	switch {
+	case r <= 0xff:
+		return append(b, '\\', 'x', hexDigits[r>>4], hexDigits[r&0xf])
+	case r <= 0xffff:
+		return append(b, '\\', 'u', hexDigits[r>>12], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+	}
+	b = append(b, '\\', 'U')
+	for shift := 28; shift >= 0; shift -= 4 {
+		b = append(b, hexDigits[r>>uint(shift)&0xf])
+	}
+	return b
+}
+
+// decodeWTF8 decodes the first code point of s (s[0] >= 0x80): a UTF-8
+// sequence or a surrogate in its 3-byte form. size 0 means neither.
+func decodeWTF8(s string) (rune, int) {
+	r, size := utf8.DecodeRuneInString(s)
+	if r != utf8.RuneError || size > 1 {
+		return r, size
+	}
+	if len(s) >= 3 && s[0] == 0xed && s[1]&0xe0 == 0xa0 && s[2]&0xc0 == 0x80 {
+		return 0xd000 | rune(s[1]&0x3f)<<6 | rune(s[2]&0x3f), 3
+	}
+	return 0, 0
+}
+
+// appendWTF8 appends the code point r; a surrogate gets its 3-byte form,
+// which UTF-8 does not allow but the model uses for Python's lone
+// surrogates.
+func appendWTF8(b []byte, r rune) []byte {
+	if r >= 0xd800 && r <= 0xdfff {
+		return append(b, 0xe0|byte(r>>12), 0x80|byte(r>>6)&0x3f, 0x80|byte(r)&0x3f)
+	}
+	return utf8.AppendRune(b, r)
+}
+
+func containsByte(s string, c byte) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			return true
+		}
+	}
+	return false
+}
+
+// isPrintable reports whether Python 3.11's str.isprintable() is true for
+// the character r.
+func isPrintable(r rune) bool {
+	if r < 0x80 {
+		return r >= 0x20 && r < 0x7f
+	}
+	if r <= 0xffff {
+		return inRuns16(printable16[:], uint16(r))
+	}
+	if r > 0x10ffff {
+		return false
+	}
+	return inRuns32(printable32[:], uint32(r))
+}
+
+// inRuns16 reports whether c lies in one of the sorted runs lo, hi.
+func inRuns16(runs []uint16, c uint16) bool {
+	lo, hi := 0, len(runs)/2
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if runs[2*m+1] < c {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(runs)/2 && runs[2*lo] <= c
+}
+
+func inRuns32(runs []uint32, c uint32) bool {
+	lo, hi := 0, len(runs)/2
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if runs[2*m+1] < c {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(runs)/2 && runs[2*lo] <= c
+}
+
+// appendByteArrayRepr appends the b'...' part of Python's repr of a
+// bytearray, which differs from that of bytes: CPython's bytearray repr
+// escapes every single quote, even inside double quotes (b"\'").
+func appendByteArrayRepr(b []byte, data []byte) []byte { return appendBytesRepr(b, data, true) }
+
+// appendBytesRepr appends Python's repr of a bytes object, or with
+// escapeSingle, the b'...' of a bytearray's.
+func appendBytesRepr(b []byte, data []byte, escapeSingle bool) []byte {
+	quote := byte('\'')
+	sq, dq := false, false
+	for _, c := range data {
+		switch c {
+		case '\'':
+			sq = true
+		case '"':
+			dq = true
+		}
+	}
+	if sq && !dq {
+		quote = '"'
+	}
+	b = append(b, 'b', quote)
+	i := 0
+	for i < len(data) {
+		j := i
+		for j < len(data) {
+			c := data[j]
+			if c < 0x20 || c >= 0x7f || c == quote || c == '\\' || c == '\'' && escapeSingle {
+				break
+			}
+			j++
+		}
+		b = append(b, data[i:j]...)
+		if j >= len(data) {
+			break
+		}
+		c := data[j]
+		switch {
+		case c == quote || c == '\\' || c == '\'' && escapeSingle:
+			b = append(b, '\\', c)
+		case c == '\t':
+			b = append(b, '\\', 't')
+		case c == '\n':
+			b = append(b, '\\', 'n')
+		case c == '\r':
+			b = append(b, '\\', 'r')
+		default:
+			b = append(b, '\\', 'x', hexDigits[c>>4], hexDigits[c&0xf])
+		}
+		i = j + 1
+	}
+	return append(b, quote)
+}
+
+// appendFloatRepr appends Python's repr of f: the shortest digits that
+// read back as f, in positional notation when the decimal exponent is in
+// -4..15 (with ".0" for whole numbers) and in scientific notation otherwise
+// (1e+16, 1e-05, 1.5e+300); inf, -inf and nan.
+func appendFloatRepr(b []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(b, "nan"...)
+	case math.IsInf(f, 1):
+		return append(b, "inf"...)
+	case math.IsInf(f, -1):
+		return append(b, "-inf"...)
+	case f == 0:
+		if math.Signbit(f) {
+			return append(b, "-0.0"...)
+		}
+		return append(b, "0.0"...)
+	}
+	// Shortest digits in the form [-]d.ddde±XX.
+	var tmp [32]byte
+	e := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64)
+	if e[0] == '-' {
+		b = append(b, '-')
+		e = e[1:]
+	}
+	var digits [24]byte
+	nd := 0
+	k := 0
+	for ; k < len(e) && e[k] != 'e'; k++ {
+		if e[k] != '.' {
+			digits[nd] = e[k]
+			nd++
+		}
+	}
+	exp := 0
+	neg := e[k+1] == '-'
+	for _, c := range e[k+2:] {
+		exp = exp*10 + int(c-'0')
+	}
+	if neg {
+		exp = -exp
+	}
+	ds := digits[:nd]
+	// Python's decpt: the value is 0.DIGITS * 10**decpt.
+	decpt := exp + 1
+	switch {
+	case decpt <= -4 || decpt > 16:
+		b = append(b, ds[0])
+		if nd > 1 {
+			b = append(b, '.')
+			b = append(b, ds[1:]...)
+		}
+		b = append(b, 'e')
+		if exp < 0 {
+			b = append(b, '-')
+			exp = -exp
+		} else {
+			b = append(b, '+')
+		}
+		if exp < 10 {
+			b = append(b, '0')
+		}
+		return strconv.AppendInt(b, int64(exp), 10)
+	case decpt <= 0:
+		b = append(b, "0."...)
+		for range -decpt {
+			b = append(b, '0')
+		}
+		return append(b, ds...)
+	case decpt >= nd:
+		b = append(b, ds...)
+		for range decpt - nd {
+			b = append(b, '0')
+		}
+		return append(b, ".0"...)
+	}
+	b = append(b, ds[:decpt]...)
+	b = append(b, '.')
+	return append(b, ds[decpt:]...)
+}
+
+// String returns Repr(l).
+func (l *List) String() string { return Repr(l) }
+
+// String returns Repr(t).
+func (t Tuple) String() string { return Repr(t) }
+
+// String returns Repr(d).
+func (d *Dict) String() string { return Repr(d) }
+
+// String returns Repr(d).
+func (d *OrderedDict) String() string { return Repr(d) }
+
+// String returns Repr(s).
+func (s *Set) String() string { return Repr(s) }
+
+// String returns Repr(b).
+func (b *ByteArray) String() string { return Repr(b) }
+
+// String returns Repr(d), such as datetime.datetime(2024, 5, 1, 12, 0).
+func (d DateTime) String() string { return Repr(d) }
+
+// String returns Repr(d), such as datetime.date(2024, 5, 1).
+func (d Date) String() string { return Repr(d) }
+
+// String returns Repr(t), such as datetime.time(12, 30).
+func (t Time) String() string { return Repr(t) }
+
+// String returns Repr(t), such as datetime.timedelta(seconds=5).
+func (t TimeDelta) String() string { return Repr(t) }
+
+// String returns Repr(z), such as datetime.timezone.utc.
+func (z TimeZone) String() string { return Repr(z) }
+
+// String returns Repr(g): <global module.name>.
+func (g Global) String() string { return Repr(g) }
+
+// String returns Repr(o); see Repr for the form.
+func (o *Object) String() string { return Repr(o) }
