@@ -57,19 +57,3 @@ func inflate(dst, src []byte, limit int) ([]byte, error) {
 		}
 	}
 }
-
-var deflaters = sync.Pool{New: func() any {
-	w, _ := zlib.NewWriterLevel(nil, zlib.DefaultCompression)
-	return w
-}}
-
-// deflate appends zlib.compress(src) to dst.
-func deflate(dst, src []byte) []byte {
-	buf := bytes.NewBuffer(dst)
-	w := deflaters.Get().(*zlib.Writer)
-	w.Reset(buf)
-	w.Write(src)
-	w.Close()
-	deflaters.Put(w)
-	return buf.Bytes()
-}

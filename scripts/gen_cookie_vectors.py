@@ -20,6 +20,10 @@ prints the vectors as JSON. Contents:
             accepts), with what loads() makes of them or the error
   cookies   cookies checked under various keys, fallbacks, clocks and
             lifetimes, with the dict Flask loads or the exception class
+
+and testdata/cookie/zlib.json.gz: zlib.compress(data) at the default level
+(CPython's zlib, the same in every venv) for data of various sizes and
+kinds; the data is what each stream inflates to.
 """
 
 import base64
@@ -187,6 +191,33 @@ LOADS = [
     '\ufeff{}', '{"a":"\u00e9"}', 'true', 'nul', '"unterminated', '{"a" 1}', '{1:2}', "{'a':1}", '"\\/"',
     '[' * 100 + ']' * 100, '1' * 4300, '1' * 4301, '-' + '1' * 4300, '123456789012345678901234567890',
 ]
+
+
+def zlib_streams():
+    """zlib.compress output at the default level; the input is what each
+    inflates to. Sizes around the 32 KiB window and the 16383-symbol block,
+    compressible and not."""
+    import random
+
+    rng = random.Random(20240517)
+    streams = []
+    for n in [0, 1, 2, 3, 4, 5, 10, 100, 258, 259, 1000, 4096, 16383, 16384, 32768, 32769, 65535, 65536, 65537, 100000, 150000]:
+        for kind in range(4):
+            if kind == 0 and n <= 70000:
+                data = bytes(rng.choice(b"abcdefgh{}[]:,0123456789 ") for _ in range(n))
+            elif kind == 0:
+                continue
+            elif kind == 1:
+                words = [b"_user_id", b"cart", b"\"sku\":", b"qty", b"history", b"/products/", b"1", b"42", b"true,", b"{", b"}"]
+                data = b"".join(rng.choice(words) for _ in range(n // 4 + 1))[:n]
+            elif kind == 2:
+                data = (b"ab" * n)[:n] if n % 3 else bytes(n)
+            elif n <= 5000:
+                data = bytes(rng.getrandbits(8) for _ in range(n))
+            else:
+                continue
+            streams.append(base64.b64encode(zlib.compress(data)).decode())
+    return streams
 
 
 def tagged(app):
@@ -386,6 +417,7 @@ def emit():
     bomb = zlib.compress(b"[" + b"0," * 600000 + b"0]", 9)
     add_cookie("payload_zlib_bomb_1mb", signed("." + b64(bomb)), 0, TIMESTAMP)
 
+
     if hasattr(flask.Flask, "default_config") and "SECRET_KEY_FALLBACKS" in flask.Flask.default_config:
         # Key rotation: SECRET_KEY signs; SECRET_KEY and the fallbacks verify.
         fapp = make_app(KEYS[2], [KEYS[0], KEYS[1]])
@@ -407,6 +439,8 @@ def main():
         return
     names = [a for a in sys.argv[1:] if not a.startswith("-")] or VENVS
     os.makedirs(os.path.join(ROOT, "testdata", "cookie"), exist_ok=True)
+    with gzip.GzipFile(os.path.join(ROOT, "testdata", "cookie", "zlib.json.gz"), "wb", mtime=0) as f:
+        f.write(json.dumps({"zlib_version": zlib.ZLIB_RUNTIME_VERSION, "streams": zlib_streams()}, indent=1).encode())
     for name in names:
         py = os.path.join(ROOT, ".venv", name, "bin", "python")
         data = subprocess.check_output([py, "-X", "utf8", os.path.abspath(__file__), "--emit"],
