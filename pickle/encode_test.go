@@ -133,7 +133,7 @@ func TestEncodeErrors(t *testing.T) {
 	if _, err := Marshal("\xff\xfe"); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("invalid UTF-8: %v", err)
 	}
-	if _, err := Marshal(struct{ c chan int }{}); !errors.Is(err, ErrUnsupported) {
+	if _, err := Marshal(make(chan int)); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("Go value: %v", err)
 	}
 	if _, err := MarshalProtocol(py.Global{Module: "m\u00e9", Name: "x"}, 2); !errors.Is(err, ErrUnsupported) {
@@ -160,6 +160,27 @@ func TestGoValues(t *testing.T) {
 	}
 	if !py.Equal(items[3], py.Int(new(big.Int).SetUint64(1<<63))) || !py.Equal(items[5], py.Bytes("ab")) {
 		t.Errorf("got %#v", items)
+	}
+}
+
+func TestGoStructs(t *testing.T) {
+	type user struct {
+		ID    string   `py:"_user_id"`
+		Fresh bool     `py:"_fresh"`
+		Roles []string `py:"roles,omitempty"`
+	}
+	got, err := Marshal(user{ID: "42", Fresh: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := Marshal(py.DictOf("_user_id", "42", "_fresh", true))
+	if !bytes.Equal(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	got, _ = Marshal(map[string]any{"b": 1, "a": []string{"x"}})
+	want, _ = Marshal(py.DictOf("a", py.NewList("x"), "b", int64(1)))
+	if !bytes.Equal(got, want) {
+		t.Errorf("map: got %q\nwant %q", got, want)
 	}
 }
 

@@ -45,7 +45,7 @@ func ExampleDecodeOptions_strict() {
 	_, err := pickle.DecodeOptions{Strict: true}.Unmarshal(data)
 	fmt.Println(errors.Is(err, pickle.ErrStrict))
 	// Output:
-	// kept as data: os.system [echo pwned]
+	// kept as data: os.system ('echo pwned',)
 	// true
 }
 
