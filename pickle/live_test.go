@@ -20,6 +20,7 @@ import (
 type dumped struct {
 	Pickle    string `json:"pickle"`
 	Canonical string `json:"canonical"`
+	Repr      string `json:"repr"`
 	Error     string `json:"error"`
 }
 
@@ -76,6 +77,9 @@ func TestLiveRoundTrip(t *testing.T) {
 			v, err := Unmarshal(data)
 			if err != nil {
 				t.Fatalf("%.60s proto %d: decode: %v", text, proto, err)
+			}
+			if got := py.Repr(v); got != d.Repr {
+				t.Errorf("%.60s proto %d: repr differs from CPython's\n got %.300s\nwant %.300s", text, proto, got, d.Repr)
 			}
 			got, err := MarshalProtocol(v, proto)
 			if err != nil {
@@ -383,6 +387,9 @@ func TestLiveRandom(t *testing.T) {
 		}
 		if !py.Equal(v, values[i]) && !hasNaN(values[i]) {
 			t.Errorf("%.200s proto %d: decoded value differs", lits[i], protos[i])
+		}
+		if got := py.Repr(v); got != d.Repr {
+			t.Errorf("proto %d: repr differs from CPython's\n got %.300s\nwant %.300s", protos[i], got, d.Repr)
 		}
 		got, err := MarshalProtocol(v, protos[i])
 		if err != nil {

@@ -37,7 +37,8 @@ def _canonical(value, protocol):
 def dumps(repr_text, protocol=4):
     """pickle.dumps(literal(repr_text), protocol), and the canonical form."""
     v = literal(repr_text)
-    return {"pickle": b64(pickle.dumps(v, protocol)), "canonical": b64(_canonical(v, protocol))}
+    data = pickle.dumps(v, protocol)
+    return {"pickle": b64(data), "canonical": b64(_canonical(v, protocol)), "repr": repr(pickle.loads(data))}
 
 
 @op
