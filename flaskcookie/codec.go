@@ -295,7 +295,11 @@ func (c *Codec) EncodeAt(d *py.Dict, t time.Time) (string, error) {
 	defer putScratch(s)
 	var err error
 	e := tagEncoder{maxDepth: c.maxDepth}
-	if s.json, err = e.encode(s.json[:0], py.Value(d)); err != nil {
+	var v py.Value = d
+	if d == nil {
+		v = py.NewDict(0)
+	}
+	if s.json, err = e.encode(s.json[:0], v); err != nil {
 		return "", err
 	}
 	s.z = deflate(s.z[:0], s.json)

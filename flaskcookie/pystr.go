@@ -186,7 +186,8 @@ func pyStr(v py.Value) (string, error) {
 	case py.DateTime:
 		return isoformat(x, ' ')
 	}
-	return "", fmt.Errorf("str() of %s is not supported", describe(v))
+	// str() of a container or bytes is its repr.
+	return py.Repr(v), nil
 }
 
 // isoformat is datetime.isoformat(sep) for a naive datetime or one with a

@@ -109,8 +109,24 @@ func flaskDefault(v py.Value) (py.Value, error) {
 		return x.String(), nil
 	case py.UUID:
 		return x.String(), nil
+	case *py.Set, *py.ByteArray, py.Bytes, py.Time, py.TimeDelta, py.TimeZone, py.Global, *py.Global, *py.Object:
+		if isNilPointer(v) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("%w: object of type %s is not JSON serializable", ErrUnsupported, py.TypeName(v))
 	}
-	return nil, fmt.Errorf("%w: object of type %s is not JSON serializable", ErrUnsupported, py.TypeName(v))
+	if isNilPointer(v) {
+		return nil, nil
+	}
+	// A Go value outside the model: convert it as py.ValueOf does.
+	m, err := py.ValueOf(v)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnsupported, err)
+	}
+	if !isModel(m) {
+		return nil, fmt.Errorf("%w: object of type %s is not JSON serializable", ErrUnsupported, py.TypeName(v))
+	}
+	return m, nil
 }
 
 func jsonErr(err error) error {
@@ -156,16 +172,28 @@ func (e *tagEncoder) value(dst []byte, v py.Value, depth int) ([]byte, error) {
 	case float64:
 		return pyjson.AppendFloat(dst, x), nil
 	case *big.Int:
+		if x == nil {
+			return append(dst, "null"...), nil
+		}
 		return pyjson.AppendBigInt(dst, x)
 	case *py.Dict:
+		if x == nil {
+			return append(dst, "null"...), nil
+		}
 		return e.dict(dst, x, depth)
 	case *py.OrderedDict:
+		if x == nil {
+			return append(dst, "null"...), nil
+		}
 		return e.dict(dst, &x.Dict, depth)
 	case py.Tuple:
 		dst = append(dst, `{" t":`...)
 		dst, err := e.list(dst, x, depth+1)
 		return append(dst, '}'), err
 	case *py.List:
+		if x == nil {
+			return append(dst, "null"...), nil
+		}
 		return e.list(dst, x.Items, depth)
 	case py.Bytes:
 		dst = append(dst, `{" b":"`...)
@@ -198,8 +226,56 @@ func (e *tagEncoder) value(dst []byte, v py.Value, depth int) ([]byte, error) {
 		return append(dst, '"'), err
 	case py.Decimal:
 		return pyjson.AppendString(dst, x.String())
+	case *py.Set, *py.ByteArray, py.Time, py.TimeDelta, py.TimeZone, py.Global, *py.Global, *py.Object:
+		if isNilPointer(v) {
+			return append(dst, "null"...), nil
+		}
+		return dst, fmt.Errorf("%w: object of type %s is not JSON serializable", ErrUnsupported, py.TypeName(v))
+	}
+	// A Go value outside the model: convert it as py.ValueOf does.
+	m, err := py.ValueOf(v)
+	if err != nil {
+		return dst, fmt.Errorf("%w: %w", ErrUnsupported, err)
+	}
+	if isModel(m) {
+		return e.value(dst, m, depth)
 	}
 	return dst, fmt.Errorf("%w: object of type %s is not JSON serializable", ErrUnsupported, py.TypeName(v))
+}
+
+// isModel reports whether v has one of the dynamic types the tagged
+// encoder handles itself, so that converting a Go value cannot loop.
+func isModel(v py.Value) bool {
+	switch v.(type) {
+	case nil, bool, string, int64, float64, *big.Int, *py.Dict, *py.OrderedDict, py.Tuple, *py.List, py.Bytes,
+		py.Markup, py.UUID, py.DateTime, py.Date, py.Decimal:
+		return true
+	}
+	return false
+}
+
+// isNilPointer reports whether v is a nil pointer of a model type, which
+// stands for None.
+func isNilPointer(v py.Value) bool {
+	switch x := v.(type) {
+	case *py.Dict:
+		return x == nil
+	case *py.OrderedDict:
+		return x == nil
+	case *py.List:
+		return x == nil
+	case *py.Set:
+		return x == nil
+	case *py.ByteArray:
+		return x == nil
+	case *py.Global:
+		return x == nil
+	case *py.Object:
+		return x == nil
+	case *big.Int:
+		return x == nil
+	}
+	return false
 }
 
 func (e *tagEncoder) list(dst []byte, items []py.Value, depth int) ([]byte, error) {

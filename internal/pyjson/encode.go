@@ -71,16 +71,28 @@ func (e *encoder) value(dst []byte, v py.Value, depth int) ([]byte, error) {
 	case int64:
 		return AppendInt(dst, x), nil
 	case *big.Int:
+		if x == nil {
+			return append(dst, "null"...), nil
+		}
 		return AppendBigInt(dst, x)
 	case float64:
 		return AppendFloat(dst, x), nil
 	case *py.List:
+		if x == nil {
+			return append(dst, "null"...), nil
+		}
 		return e.array(dst, x.Items, depth)
 	case py.Tuple:
 		return e.array(dst, x, depth)
 	case *py.Dict:
+		if x == nil {
+			return append(dst, "null"...), nil
+		}
 		return e.object(dst, x, depth)
 	case *py.OrderedDict:
+		if x == nil {
+			return append(dst, "null"...), nil
+		}
 		return e.object(dst, &x.Dict, depth)
 	}
 	if depth >= e.MaxDepth {
