@@ -32,16 +32,31 @@ func Unmarshal(data []byte) (py.Value, error) {
 // Unmarshal decodes one pickle with the options o; see the package
 // function Unmarshal.
 func (o DecodeOptions) Unmarshal(data []byte) (py.Value, error) {
-	v, _, err := o.decode(data)
+	v, _, _, err := o.decode(data)
 	return v, err
 }
 
-// decode decodes the pickle at the start of data and returns its value and
-// its length.
-func (o DecodeOptions) decode(data []byte) (py.Value, int, error) {
+// UnmarshalProtocol is Unmarshal that also returns the protocol the pickle
+// was written with: the number of its PROTO opcode, else 1 when it uses the
+// binary opcodes of protocol 1, else 0. MarshalProtocol(v, protocol) of a
+// pickle CPython wrote gives back its bytes.
+func UnmarshalProtocol(data []byte) (v py.Value, protocol int, err error) {
+	return DecodeOptions{}.UnmarshalProtocol(data)
+}
+
+// UnmarshalProtocol is the package function UnmarshalProtocol with the
+// options o.
+func (o DecodeOptions) UnmarshalProtocol(data []byte) (py.Value, int, error) {
+	v, _, proto, err := o.decode(data)
+	return v, proto, err
+}
+
+// decode decodes the pickle at the start of data and returns its value,
+// its length and its protocol.
+func (o DecodeOptions) decode(data []byte) (py.Value, int, int, error) {
 	lim, err := o.resolve()
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	overLimit := len(data) > lim.maxInput
 	if overLimit {
@@ -64,7 +79,11 @@ func (o DecodeOptions) decode(data []byte) (py.Value, int, error) {
 	if err != nil && overLimit && isTruncation(err) {
 		err = &Error{Offset: int64(len(data)), Err: ErrLimit, Detail: fmt.Sprintf("pickle larger than MaxInputSize (%d bytes)", lim.maxInput)}
 	}
-	return v, n, err
+	proto := d.proto
+	if !d.sawProto && d.binary {
+		proto = 1
+	}
+	return v, n, proto, err
 }
 
 // decoderPool recycles the decoders' stacks and memo between calls; they
@@ -133,8 +152,10 @@ type decoder struct {
 	sparse    map[int]memoEntry
 	memoCount int
 
-	proto   int
-	bufNext int
+	proto    int
+	sawProto bool
+	binary   bool // a protocol 1 opcode was seen
+	bufNext  int
 	arena   []byte // memory for bytes values
 
 	// pending is the last uuid.UUID object built by NEWOBJ or
@@ -347,7 +368,18 @@ func (d *decoder) run() (py.Value, int, error) {
 	}
 }
 
+// binaryOps are the opcodes protocol 1 added.
+var binaryOps = [256]bool{
+	opBinInt: true, opBinInt1: true, opBinInt2: true, opBinFloat: true, opBinString: true,
+	opShortBinString: true, opBinUnicode: true, opEmptyTuple: true, opEmptyList: true,
+	opEmptyDict: true, opBinPut: true, opLongBinPut: true, opBinGet: true, opLongBinGet: true,
+	opAppends: true, opSetItems: true, opObj: true, opPopMark: true, opBinPersID: true,
+}
+
 func (d *decoder) step() error {
+	if binaryOps[d.op] {
+		d.binary = true
+	}
 	switch d.op {
 	case opMark:
 		if len(d.marks) >= d.lim.maxStack {
@@ -811,7 +843,7 @@ func (d *decoder) step() error {
 		if b[0] > HighestProtocol {
 			return d.errf(ErrUnsupported, "unsupported pickle protocol: %d", b[0])
 		}
-		d.proto = int(b[0])
+		d.proto, d.sawProto = int(b[0]), true
 	case opFrame:
 		b, err := d.read(8)
 		if err != nil {

@@ -73,11 +73,14 @@ func TestGoldenRoundTrip(t *testing.T) {
 	fails := 0
 	for _, v := range vs {
 		opts := DecodeOptions{Encoding: v.Encoding}
-		val, err := opts.Unmarshal(v.data())
+		val, proto, err := opts.UnmarshalProtocol(v.data())
 		if err != nil {
 			t.Errorf("%s %s proto %d: decode: %v", v.Python, v.Name, v.Protocol, err)
 			fails++
 			continue
+		}
+		if proto != v.Protocol && !(v.Protocol == 1 && proto == 0) {
+			t.Errorf("%s %s proto %d: UnmarshalProtocol says protocol %d", v.Python, v.Name, v.Protocol, proto)
 		}
 		if strings.HasPrefix(v.Name, "hostile_") {
 			checkHostile(t, v, val)
@@ -85,7 +88,9 @@ func TestGoldenRoundTrip(t *testing.T) {
 		if v.Name == "str_set" {
 			continue // CPython's own order of str sets changes with the hash seed
 		}
-		got, err := MarshalProtocol(val, v.Protocol)
+		// At the protocol UnmarshalProtocol found, as the command line
+		// tool does.
+		got, err := MarshalProtocol(val, proto)
 		if err != nil {
 			t.Errorf("%s %s proto %d: encode: %v", v.Python, v.Name, v.Protocol, err)
 			fails++

@@ -32,7 +32,7 @@ func (dec *Decoder) Decode() (py.Value, error) {
 	}
 	for {
 		if len(dec.buf) > 0 {
-			v, n, err := dec.opts.decode(dec.buf)
+			v, n, _, err := dec.opts.decode(dec.buf)
 			if err == nil {
 				dec.buf = dec.buf[n:]
 				return v, nil
