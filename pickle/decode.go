@@ -156,7 +156,7 @@ type decoder struct {
 	sawProto bool
 	binary   bool // a protocol 1 opcode was seen
 	bufNext  int
-	arena   []byte // memory for bytes values
+	arena    []byte // memory for bytes values
 
 	// pending is the last uuid.UUID object built by NEWOBJ or
 	// copyreg._reconstructor, waiting for BUILD to become a py.UUID.
