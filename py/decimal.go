@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // ErrSyntax reports text that is not in the syntax a parser expects.
@@ -36,13 +37,21 @@ type Decimal struct {
 
 // ParseDecimal parses s as decimal.Decimal(s) does: optional sign, digits
 // with an optional point and exponent, Infinity/Inf, NaN and sNaN with an
-// optional payload, underscores between digits, surrounding white space.
+// optional payload, surrounding white space. Like CPython, it ignores every
+// underscore ("1_", "in_f"). Digits must be ASCII (CPython also takes other
+// Unicode decimal digits).
 func ParseDecimal(s string) (Decimal, error) {
-	d, ok := parseDecimal(strings.TrimSpace(s))
+	d, ok := parseDecimal(trimPySpace(strings.ReplaceAll(s, "_", "")))
 	if !ok {
 		return Decimal{}, fmt.Errorf("%w: invalid literal for Decimal: %q", ErrSyntax, s)
 	}
 	return d, nil
+}
+
+// trimPySpace trims what Python's str.strip() does: Unicode white space
+// and the ASCII separators U+001C to U+001F.
+func trimPySpace(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return r >= 0x1c && r <= 0x1f || unicode.IsSpace(r) })
 }
 
 func parseDecimal(s string) (Decimal, bool) {
