@@ -735,6 +735,10 @@ def pool_vectors():
 
 
 def main():
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        # Set and dict-of-str orders follow str hashes: fix them, so that
+        # the file only changes when its content does.
+        os.execve(sys.executable, [sys.executable] + sys.argv, dict(os.environ, PYTHONHASHSEED="0"))
     if sys.version_info[:2] != (3, 11):
         sys.exit("gen_py_vectors: run under Python 3.11 (this is %s)" % sys.version.split()[0])
     r = random.Random(20240501)
