@@ -18,9 +18,15 @@ from itsdangerous import BadPayload, BadSignature, SignatureExpired
 from itsdangerous.timed import TimestampSigner
 
 from pyops import op
-from pyops.core import literal, same
+from pyops.core import NAMESPACE, same
 
-_FLASK_VERSION = tuple(int(x) for x in flask.__version__.split(".")[:2]) if hasattr(flask, "__version__") else None
+# The literal namespace of core, and the builtins the tests' session
+# expressions use ('ab' * 64, list(range(300))).
+_NAMESPACE = dict(NAMESPACE, range=range, list=list)
+
+
+def literal(text):
+    return eval(text, _NAMESPACE)  # test input of our own, never user data
 
 
 def _key(k):
@@ -56,15 +62,6 @@ def _serializer(app, ts):
     if ts is not None:
         s.signer = _fixed_signer(ts)
     return s
-
-
-def _flask_version():
-    try:
-        from importlib.metadata import version
-
-        return version("flask")
-    except Exception:  # pragma: no cover
-        return "?"
 
 
 @op
@@ -164,15 +161,21 @@ def check_many(items):
 
 @op
 def resign(cookie, key, now, new_key, timestamp):
-    """Loads a cookie (Go wrote it) and signs the loaded session again, as a
-    Flask request that touched the session would."""
+    """Loads a cookie (Go wrote it) and signs the loaded session again with
+    new_key at timestamp, as a Flask request that touched the session
+    would."""
     got, err, msg = _loads(cookie, key, now)
     if err:
         return {"error": err, "message": msg}
     app = _app(new_key)
     with app.app_context():
         s = _serializer(app, timestamp)
-        return {"cookie": s.dumps(got), "repr": repr(got), "json": app.session_interface.serializer.dumps(got)}
+        cookie = s.dumps(got)
+    again, err, msg = _loads(cookie, new_key, timestamp)
+    if err:
+        return {"error": err, "message": msg}
+    # repr: the session as the next request loads it from the new cookie.
+    return {"cookie": cookie, "repr": repr(again), "first_repr": repr(got)}
 
 
 @op
@@ -287,3 +290,9 @@ def sign(value, key, salt=None, key_derivation=None, digest=None, timestamp=None
     else:
         s = _fixed_signer(timestamp)(secret, salt=salt, **kw)
     return {"signed": s.sign(base64.b64decode(value)).decode("latin-1")}
+
+
+@op
+def expand(repr_text):
+    """repr() of a session expression ('ab' * 64 and the like)."""
+    return {"repr": repr(literal(repr_text))}
