@@ -30,6 +30,15 @@
 // the pickle shares come back as one Go value (same memory), and shared
 // datetime, UUID, Decimal and similar values carry one py.Identity.
 //
+// A few kinds of sharing have no place in the model and are not kept: a str
+// of the data that CPython happened to share with a name pickle writes for
+// its own use (an interned module name, the 'int' key of a UUID's state)
+// comes back as a str of its own, written again in full. The value is the
+// same; only the bytes differ from CPython's. A set is written in the order
+// it was read (CPython's order for sets of str changes with every process).
+// An object of an unknown class is written the way it was read, where
+// CPython would ask the class for its reduction again.
+//
 // # Limits
 //
 // Decoding never allocates from a length the input does not contain,
