@@ -158,6 +158,13 @@ def request(config, store, cookie=None, set=None, delete=None, clear=False, perm
 
 
 @op
+def same_repr(a, b):
+    """Whether two repr texts read back into values that Python finds the
+    same (== and repr)."""
+    return {"same": same(literal(a), literal(b))}
+
+
+@op
 def version():
     import cachelib
 

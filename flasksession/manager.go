@@ -1,0 +1,456 @@
+package flasksession
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+	"unicode/utf8"
+
+	"github.com/flaskbridge/flaskbridge"
+	"github.com/flaskbridge/flaskbridge/flaskcookie"
+	"github.com/flaskbridge/flaskbridge/py"
+)
+
+// Manager opens and saves server-side sessions as Flask-Session does, over
+// a Store. It is safe for concurrent use.
+type Manager struct {
+	store  Store
+	cfg    config
+	signer *flaskcookie.Signer
+	ser    Serializer
+}
+
+// New returns a Manager over store with the options o.
+func New(store Store, o Options) (*Manager, error) {
+	if store == nil {
+		return nil, fmt.Errorf("%w: no store", ErrConfig)
+	}
+	cfg, err := o.resolve()
+	if err != nil {
+		return nil, err
+	}
+	m := &Manager{store: store, cfg: cfg}
+	if cfg.useSigner {
+		if m.signer, err = newSigner(cfg.secretKey); err != nil {
+			return nil, err
+		}
+	}
+	m.ser = Serializer{
+		Format:         cfg.format,
+		PickleOnly:     cfg.compat != Compat08,
+		PickleProtocol: cfg.pickleProtocol,
+		MarkupAsStr:    cfg.markupAsStr,
+		MaxSize:        cfg.maxValueSize,
+	}
+	if ps, ok := store.(PickleStore); ok {
+		m.ser.Format, m.ser.PickleOnly, m.ser.PickleProtocol = FormatPickle, true, ps.PickleProtocol()
+	}
+	return m, nil
+}
+
+// Store returns the manager's store.
+func (m *Manager) Store() Store { return m.store }
+
+// Serializer returns the serializer the manager writes and reads with.
+func (m *Manager) Serializer() Serializer { return m.ser }
+
+// Compat returns the Flask-Session line the manager follows.
+func (m *Manager) Compat() Compat { return m.cfg.compat }
+
+// Lifetime returns PERMANENT_SESSION_LIFETIME as the store's time to live,
+// in whole seconds.
+func (m *Manager) Lifetime() time.Duration { return m.cfg.lifetime }
+
+// CookieName returns SESSION_COOKIE_NAME.
+func (m *Manager) CookieName() string { return m.cfg.cookieName }
+
+// Key returns the store key of a session id: SESSION_KEY_PREFIX + sid.
+func (m *Manager) Key(sid string) string { return m.cfg.keyPrefix + sid }
+
+// NewID returns a new session id in the style of the manager's line.
+func (m *Manager) NewID() string {
+	if m.cfg.compat == Compat05 {
+		return NewUUID4ID()
+	}
+	return NewTokenID(m.cfg.idLength)
+}
+
+// CookieValue returns the cookie value for a session id: the id itself, or
+// the id signed as Flask-Session signs it with SESSION_USE_SIGNER.
+func (m *Manager) CookieValue(sid string) string {
+	if m.signer == nil {
+		return sid
+	}
+	return string(m.signer.Sign([]byte(sid)))
+}
+
+// ParseCookie returns the session id a cookie value holds, verifying its
+// signature with SESSION_USE_SIGNER (ErrBadSignature when it does not
+// verify, ErrInvalidID for an id that is empty, longer than MaxIDLength
+// or not UTF-8).
+func (m *Manager) ParseCookie(cookie string) (string, error) {
+	sid := cookie
+	if m.signer != nil {
+		var err error
+		if sid, err = unsign(m.signer, cookie); err != nil {
+			return "", err
+		}
+	}
+	if sid == "" || len(sid) > m.cfg.maxIDLength || !utf8.ValidString(sid) {
+		return "", fmt.Errorf("%w: session id of %d bytes is empty, too long or not UTF-8", ErrInvalidID, len(sid))
+	}
+	return sid, nil
+}
+
+// Session is the server-side session of one request: the session dict
+// (with Flask's change tracking) and its id.
+type Session struct {
+	*flaskbridge.Session
+	id        string
+	found     bool   // loaded from the store
+	format    Format // of the loaded value
+	raw       []byte // the loaded value, for compare-and-swap
+	keepPerm  bool   // Clear keeps "_permanent" (0.7+)
+}
+
+// ID returns the session id (not signed).
+func (s *Session) ID() string { return s.id }
+
+// Found reports whether the session was loaded from the store.
+func (s *Session) Found() bool { return s.found }
+
+// Format returns the format the session was stored in, or "" for a session
+// that was not loaded.
+func (s *Session) Format() Format { return s.format }
+
+// Clear removes every key, as session.clear() does. From Flask-Session 0.7
+// on, clear keeps "_permanent"; the session is then empty all the same and
+// is deleted when saved.
+func (s *Session) Clear() {
+	if !s.keepPerm {
+		s.Session.Clear()
+		return
+	}
+	perm, ok := s.Session.Dict().Get(flaskbridge.PermanentKey)
+	s.Session.Clear()
+	if !ok {
+		perm = false
+	}
+	s.Session.Dict().Set(flaskbridge.PermanentKey, perm)
+}
+
+// newSession is a fresh session under sid, marked permanent when
+// SESSION_PERMANENT is set, and neither modified nor accessed, as
+// Flask-Session's session_class(sid=sid, permanent=...) is.
+func (m *Manager) newSession(sid string) *Session {
+	fs := flaskbridge.NewSession()
+	if m.cfg.permanent {
+		fs.Dict().Set(flaskbridge.PermanentKey, true)
+	}
+	return &Session{Session: fs, id: sid, keepPerm: m.cfg.compat == Compat08}
+}
+
+// Open opens the session a request's cookie value names ("" for no
+// cookie). A missing, unsigned or tampered cookie gives a new session; a
+// session id the store does not know gives a new empty session under the
+// same id (0.3–0.6) or under a new id (0.7+). A store that fails is an
+// error wrapping ErrStore and a value that cannot be read one wrapping
+// ErrCorrupt: never an empty session that would later be saved over the
+// real one.
+func (m *Manager) Open(ctx context.Context, cookie string) (*Session, error) {
+	if cookie == "" {
+		return m.newSession(m.NewID()), nil
+	}
+	sid, err := m.ParseCookie(cookie)
+	if err != nil {
+		return m.newSession(m.NewID()), nil
+	}
+	d, f, raw, found, err := m.read(ctx, sid)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		if m.cfg.compat == Compat08 {
+			return m.newSession(m.NewID()), nil
+		}
+		return m.newSession(sid), nil
+	}
+	return &Session{Session: flaskbridge.SessionOf(d), id: sid, found: true, format: f, raw: raw, keepPerm: m.cfg.compat == Compat08}, nil
+}
+
+// Load opens the session of r's session cookie; see Open.
+func (m *Manager) Load(ctx context.Context, r *http.Request) (*Session, error) {
+	c, err := r.Cookie(m.cfg.cookieName)
+	if err != nil {
+		return m.Open(ctx, "")
+	}
+	return m.Open(ctx, c.Value)
+}
+
+// read loads and decodes the entry of sid.
+func (m *Manager) read(ctx context.Context, sid string) (*py.Dict, Format, []byte, bool, error) {
+	key := m.Key(sid)
+	data, found, err := m.store.Load(ctx, key)
+	if err != nil {
+		return nil, "", nil, false, fmt.Errorf("%w: loading %q: %w", ErrStore, key, err)
+	}
+	if !found || (len(data) == 0 && m.cfg.compat == Compat08) {
+		// Flask-Session 0.7+ treats an empty value as no session.
+		return nil, "", nil, false, nil
+	}
+	d, f, err := m.ser.Decode(data)
+	if err != nil {
+		return nil, "", nil, false, fmt.Errorf("key %q: %w", key, err)
+	}
+	return d, f, data, true, nil
+}
+
+// Read returns the session dict stored for sid, and the format it was in.
+func (m *Manager) Read(ctx context.Context, sid string) (d *py.Dict, f Format, found bool, err error) {
+	d, f, _, found, err = m.read(ctx, sid)
+	return d, f, found, err
+}
+
+// Write stores d as the session of sid, serialized as configured, to live
+// PERMANENT_SESSION_LIFETIME.
+func (m *Manager) Write(ctx context.Context, sid string, d *py.Dict) error {
+	data, err := m.ser.Encode(d)
+	if err != nil {
+		return err
+	}
+	if err := m.store.Save(ctx, m.Key(sid), data, m.cfg.lifetime); err != nil {
+		return fmt.Errorf("%w: saving %q: %w", ErrStore, m.Key(sid), err)
+	}
+	return nil
+}
+
+// Remove deletes the stored session of sid.
+func (m *Manager) Remove(ctx context.Context, sid string) error {
+	if err := m.store.Delete(ctx, m.Key(sid)); err != nil {
+		return fmt.Errorf("%w: deleting %q: %w", ErrStore, m.Key(sid), err)
+	}
+	return nil
+}
+
+// Regenerate gives the session a new id and removes the entry of the old
+// one, for use after a login so that an id known before it (session
+// fixation) is worthless. The session is marked modified, so Save stores it
+// under the new id and sends the new cookie. Unlike Flask-Session 0.8's
+// regenerate, which does nothing to an empty session, the id always
+// changes.
+func (m *Manager) Regenerate(ctx context.Context, s *Session) error {
+	if s.found {
+		if err := m.Remove(ctx, s.id); err != nil {
+			return err
+		}
+	}
+	s.id = m.NewID()
+	s.found, s.raw, s.format = false, nil, ""
+	s.MarkModified()
+	return nil
+}
+
+// Outcome is what Commit did and what the response must carry.
+type Outcome struct {
+	// Cookie is the Set-Cookie the response needs, or nil. A deletion has
+	// MaxAge -1 (Max-Age=0) and an Expires in 1970.
+	Cookie *http.Cookie
+	// Vary is whether the response must carry "Vary: Cookie" (0.7+).
+	Vary bool
+	// Wrote, Touched and Deleted tell what happened in the store: the value
+	// was written, only its expiry was extended, or the entry was removed.
+	Wrote, Touched, Deleted bool
+}
+
+// empty is Flask-Session's bool(session) negated: 0.6+ also count a
+// session holding only "_permanent" as empty.
+func (m *Manager) empty(d *py.Dict) bool {
+	switch d.Len() {
+	case 0:
+		return true
+	case 1:
+		return m.cfg.compat != Compat05 && d.Has(flaskbridge.PermanentKey)
+	}
+	return false
+}
+
+func permanent(d *py.Dict) bool {
+	v, ok := d.Get(flaskbridge.PermanentKey)
+	if !ok {
+		return false
+	}
+	switch x := v.(type) {
+	case bool:
+		return x
+	case nil:
+		return false
+	case int64:
+		return x != 0
+	case string:
+		return x != ""
+	}
+	return true
+}
+
+// Commit saves the session as the configured Flask-Session line does at
+// the end of a request, and returns the cookie to send. Where Python would
+// rewrite an unchanged value only to refresh its expiry, Commit extends the
+// expiry instead (when the store is a Toucher), so that a request that only
+// read the session never overwrites a value another process wrote since.
+// A value read in another format than the configured one is rewritten in
+// the configured format (atomically, when the store is a
+// CompareAndSwapper), which is how 0.7+ migrates pickled sessions.
+func (m *Manager) Commit(ctx context.Context, s *Session) (Outcome, error) {
+	var out Outcome
+	d := s.Dict()
+	modified := s.Modified()
+	if m.cfg.compat == Compat08 && s.Accessed() {
+		out.Vary = true
+	}
+	perm := permanent(d)
+	shouldSetCookie := modified || (perm && m.cfg.refresh)
+	if m.cfg.compat == Compat06 && !shouldSetCookie {
+		return out, nil
+	}
+	if m.empty(d) {
+		if modified {
+			if err := m.Remove(ctx, s.id); err != nil {
+				return out, err
+			}
+			out.Deleted = true
+			out.Cookie = m.deletionCookie()
+			out.Vary = out.Vary || m.cfg.compat == Compat08
+			s.found, s.raw = false, nil
+		}
+		s.ResetFlags()
+		return out, nil
+	}
+	if m.cfg.compat == Compat08 && !modified && !m.cfg.refresh {
+		return out, nil
+	}
+	if err := m.store_(ctx, s, modified, &out); err != nil {
+		return out, err
+	}
+	s.ResetFlags()
+	if m.cfg.compat == Compat08 && !shouldSetCookie {
+		return out, nil
+	}
+	out.Cookie = m.sessionCookie(s.id, perm)
+	out.Vary = out.Vary || m.cfg.compat == Compat08
+	return out, nil
+}
+
+// store_ writes, touches or migrates the entry of a session that is not
+// empty.
+func (m *Manager) store_(ctx context.Context, s *Session, modified bool, out *Outcome) error {
+	key := m.Key(s.id)
+	if !modified && s.found {
+		if s.format != m.ser.format() {
+			return m.migrate(ctx, s, out)
+		}
+		if t, ok := m.store.(Toucher); ok {
+			if _, err := t.Touch(ctx, key, m.cfg.lifetime); err != nil {
+				return fmt.Errorf("%w: touching %q: %w", ErrStore, key, err)
+			}
+			out.Touched = true
+			return nil
+		}
+	}
+	data, err := m.ser.Encode(s.Dict())
+	if err != nil {
+		return err
+	}
+	if err := m.store.Save(ctx, key, data, m.cfg.lifetime); err != nil {
+		return fmt.Errorf("%w: saving %q: %w", ErrStore, key, err)
+	}
+	s.found, s.raw, s.format = true, data, m.ser.format()
+	out.Wrote = true
+	return nil
+}
+
+// migrate rewrites an unchanged session read in another format than the
+// configured one, unless another writer replaced it meanwhile.
+func (m *Manager) migrate(ctx context.Context, s *Session, out *Outcome) error {
+	key := m.Key(s.id)
+	data, err := m.ser.Encode(s.Dict())
+	if err != nil {
+		return err
+	}
+	if cas, ok := m.store.(CompareAndSwapper); ok {
+		swapped, err := cas.CompareAndSwap(ctx, key, s.raw, data, m.cfg.lifetime)
+		if err != nil {
+			return fmt.Errorf("%w: rewriting %q: %w", ErrStore, key, err)
+		}
+		if swapped {
+			s.raw, s.format = data, m.ser.format()
+			out.Wrote = true
+		}
+		return nil
+	}
+	if err := m.store.Save(ctx, key, data, m.cfg.lifetime); err != nil {
+		return fmt.Errorf("%w: saving %q: %w", ErrStore, key, err)
+	}
+	s.raw, s.format = data, m.ser.format()
+	out.Wrote = true
+	return nil
+}
+
+// sessionCookie is the cookie Flask-Session sets: the (signed) id, an
+// Expires of now + PERMANENT_SESSION_LIFETIME for a permanent session, and
+// the SESSION_COOKIE_* attributes.
+func (m *Manager) sessionCookie(sid string, perm bool) *http.Cookie {
+	c := &http.Cookie{
+		Name:     m.cfg.cookieName,
+		Value:    m.CookieValue(sid),
+		Path:     m.cfg.cookiePath,
+		Domain:   m.cfg.cookieDomain,
+		HttpOnly: m.cfg.httpOnly,
+		Secure:   m.cfg.secure,
+		SameSite: sameSite(m.cfg.sameSite),
+	}
+	if perm {
+		c.Expires = m.cfg.now().Add(m.cfg.lifetime).UTC().Truncate(time.Second)
+	}
+	return c
+}
+
+// deletionCookie is Werkzeug's delete_cookie(name, domain=, path=) as
+// Flask-Session calls it: no Secure, HttpOnly or SameSite.
+func (m *Manager) deletionCookie() *http.Cookie {
+	return &http.Cookie{
+		Name:    m.cfg.cookieName,
+		Path:    m.cfg.cookiePath,
+		Domain:  m.cfg.cookieDomain,
+		MaxAge:  -1,
+		Expires: time.Unix(0, 0).UTC(),
+	}
+}
+
+func sameSite(s string) http.SameSite {
+	switch s {
+	case "Lax":
+		return http.SameSiteLaxMode
+	case "Strict":
+		return http.SameSiteStrictMode
+	case "None":
+		return http.SameSiteNoneMode
+	}
+	return 0
+}
+
+// Save commits the session (see Commit) and puts the cookie and the Vary
+// header on w; call it before the response's header is written.
+func (m *Manager) Save(ctx context.Context, w http.ResponseWriter, s *Session) error {
+	out, err := m.Commit(ctx, s)
+	if out.Vary {
+		w.Header().Add("Vary", "Cookie")
+	}
+	if err != nil {
+		return err
+	}
+	if out.Cookie != nil {
+		http.SetCookie(w, out.Cookie)
+	}
+	return nil
+}

@@ -1,0 +1,208 @@
+// Package redisstore keeps Flask-Session's sessions in Redis through a
+// go-redis v9 UniversalClient: a standalone server (*redis.Client), a
+// Sentinel-managed master (redis.NewFailoverClient) or a Redis Cluster
+// (*redis.ClusterClient).
+//
+// The layout is Flask-Session's: the value under SESSION_KEY_PREFIX + sid,
+// as is, with an expiry of PERMANENT_SESSION_LIFETIME seconds. Flask-Session
+// 0.3 to 0.5 write it with SETEX, 0.6 and later with SET ... EX; both give
+// the same entry, and Save uses SET ... EX. Each operation touches one key,
+// so it works on a cluster whatever slot the key hashes to.
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Store is a flasksession.Store (with Toucher, CompareAndSwapper, Lister and
+// TTLer) over a Redis client. It is safe for concurrent use.
+type Store struct {
+	client redis.UniversalClient
+	// ScanCount is the COUNT hint of the SCAN calls of Keys (default 1000).
+	ScanCount int64
+}
+
+// New returns a store over client.
+func New(client redis.UniversalClient) *Store {
+	return &Store{client: client}
+}
+
+// Client returns the store's client.
+func (s *Store) Client() redis.UniversalClient { return s.client }
+
+// seconds is the whole-second expiry Flask-Session gives Redis; zero means
+// no expiry.
+func seconds(ttl time.Duration) (int64, error) {
+	if ttl < 0 {
+		return 0, fmt.Errorf("redisstore: negative ttl %v", ttl)
+	}
+	n := int64(ttl / time.Second)
+	if ttl > 0 && n == 0 {
+		n = 1
+	}
+	return n, nil
+}
+
+// Load returns GET key.
+func (s *Store) Load(ctx context.Context, key string) ([]byte, bool, error) {
+	b, err := s.client.Get(ctx, key).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("redisstore: GET %q: %w", key, err)
+	}
+	return b, true, nil
+}
+
+// Save runs SET key data EX seconds(ttl), or a plain SET for a zero ttl.
+func (s *Store) Save(ctx context.Context, key string, data []byte, ttl time.Duration) error {
+	sec, err := seconds(ttl)
+	if err != nil {
+		return err
+	}
+	if err := s.client.Set(ctx, key, data, time.Duration(sec)*time.Second).Err(); err != nil {
+		return fmt.Errorf("redisstore: SET %q: %w", key, err)
+	}
+	return nil
+}
+
+// Delete runs DEL key.
+func (s *Store) Delete(ctx context.Context, key string) error {
+	if err := s.client.Del(ctx, key).Err(); err != nil {
+		return fmt.Errorf("redisstore: DEL %q: %w", key, err)
+	}
+	return nil
+}
+
+// Touch runs EXPIRE key seconds(ttl) (PERSIST for a zero ttl): the value is
+// left as it is, and an absent key is not created.
+func (s *Store) Touch(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	sec, err := seconds(ttl)
+	if err != nil {
+		return false, err
+	}
+	var ok bool
+	if sec == 0 {
+		// PERSIST reports false for a key without expiry too; EXISTS tells.
+		if err = s.client.Persist(ctx, key).Err(); err == nil {
+			var n int64
+			n, err = s.client.Exists(ctx, key).Result()
+			ok = n == 1
+		}
+	} else {
+		ok, err = s.client.Expire(ctx, key, time.Duration(sec)*time.Second).Result()
+	}
+	if err != nil {
+		return false, fmt.Errorf("redisstore: EXPIRE %q: %w", key, err)
+	}
+	return ok, nil
+}
+
+// casScript sets KEYS[1] to ARGV[2] if it holds ARGV[1]; ARGV[3] is the
+// expiry in seconds, 0 for none, -1 to keep the current one.
+var casScript = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if cur ~= ARGV[1] then return 0 end
+local ex = tonumber(ARGV[3])
+if ex > 0 then
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', ex)
+elseif ex == 0 then
+  redis.call('SET', KEYS[1], ARGV[2])
+else
+  local pttl = redis.call('PTTL', KEYS[1])
+  redis.call('SET', KEYS[1], ARGV[2])
+  if pttl > 0 then redis.call('PEXPIRE', KEYS[1], pttl) end
+end
+return 1
+`)
+
+// CompareAndSwap replaces the value of key with data if it still holds old,
+// atomically (a Lua script on the key's node), with the given ttl or, for
+// flasksession.KeepTTL, the entry's current one.
+func (s *Store) CompareAndSwap(ctx context.Context, key string, old, data []byte, ttl time.Duration) (bool, error) {
+	var sec int64 = -1
+	if ttl >= 0 {
+		var err error
+		if sec, err = seconds(ttl); err != nil {
+			return false, err
+		}
+	}
+	n, err := casScript.Run(ctx, s.client, []string{key}, old, data, sec).Int()
+	if err != nil {
+		return false, fmt.Errorf("redisstore: compare-and-swap %q: %w", key, err)
+	}
+	return n == 1, nil
+}
+
+// TTL returns PTTL key: the time left, negative for a key without expiry.
+func (s *Store) TTL(ctx context.Context, key string) (time.Duration, bool, error) {
+	ms, err := s.client.Do(ctx, "PTTL", key).Int64()
+	if err != nil {
+		return 0, false, fmt.Errorf("redisstore: PTTL %q: %w", key, err)
+	}
+	switch ms {
+	case -2:
+		return 0, false, nil
+	case -1:
+		return -1, true, nil
+	}
+	return time.Duration(ms) * time.Millisecond, true, nil
+}
+
+// Keys walks the keys that start with prefix with SCAN MATCH (on every
+// master of a cluster). Glob characters in prefix are escaped.
+func (s *Store) Keys(ctx context.Context, prefix string, fn func(key string) error) error {
+	pattern := escapeGlob(prefix) + "*"
+	count := s.ScanCount
+	if count <= 0 {
+		count = 1000
+	}
+	scan := func(ctx context.Context, c redis.Cmdable) error {
+		var cursor uint64
+		for {
+			keys, next, err := c.Scan(ctx, cursor, pattern, count).Result()
+			if err != nil {
+				return fmt.Errorf("redisstore: SCAN %q: %w", pattern, err)
+			}
+			for _, k := range keys {
+				if err := fn(k); err != nil {
+					return err
+				}
+			}
+			if next == 0 {
+				return nil
+			}
+			cursor = next
+		}
+	}
+	if cc, ok := s.client.(*redis.ClusterClient); ok {
+		// fn runs on one goroutine at a time, as for the other clients.
+		var mu sync.Mutex
+		return cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error {
+			mu.Lock()
+			defer mu.Unlock()
+			return scan(ctx, c)
+		})
+	}
+	return scan(ctx, s.client)
+}
+
+// escapeGlob escapes the characters SCAN MATCH treats as a pattern.
+func escapeGlob(s string) string {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '*', '?', '[', ']', '\\':
+			out = append(out, '\\')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
