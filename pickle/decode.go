@@ -1552,3 +1552,70 @@ func latin1String(b []byte) string {
 	}
 	return string(out)
 }
+
+// checkDepth measures the nesting of v when containers changed after being
+// shared, which the running count cannot follow.
+func (d *decoder) checkDepth(v py.Value) error {
+	seen := make(map[unsafe.Pointer]int32)
+	onPath := make(map[unsafe.Pointer]bool)
+	budget := 1 << 22 // visits: a container may be seen again deeper
+	var walk func(v py.Value, depth int) error
+	walk = func(v py.Value, depth int) error {
+		if depth > d.lim.maxDepth {
+			return &Error{Offset: int64(d.opAt), Err: ErrLimit, Detail: "nesting deeper than MaxDepth"}
+		}
+		if budget--; budget < 0 {
+			return &Error{Offset: int64(d.opAt), Err: ErrLimit, Detail: "too many shared containers changed after sharing to measure their nesting"}
+		}
+		var p unsafe.Pointer
+		var children []py.Value
+		switch x := v.(type) {
+		case *py.List:
+			p, children = unsafe.Pointer(x), x.Items
+		case py.Tuple:
+			children = x
+		case *py.Dict:
+			p = unsafe.Pointer(x)
+			for k, val := range x.All() {
+				children = append(children, k, val)
+			}
+		case *py.OrderedDict:
+			p = unsafe.Pointer(x)
+			for k, val := range x.All() {
+				children = append(children, k, val)
+			}
+		case *py.Set:
+			p, children = unsafe.Pointer(x), x.Items()
+		case *py.Object:
+			p = unsafe.Pointer(x)
+			children = append(children, x.Callable, x.Args, x.State)
+			children = append(children, x.ListItems...)
+			for _, e := range x.DictItems {
+				children = append(children, e.Key, e.Value)
+			}
+			if x.Kwargs != nil {
+				children = append(children, x.Kwargs)
+			}
+		default:
+			return nil
+		}
+		if p != nil {
+			if onPath[p] {
+				return nil // a cycle: recursive structures are allowed
+			}
+			if prev, ok := seen[p]; ok && int(prev) >= depth {
+				return nil
+			}
+			seen[p] = int32(depth)
+			onPath[p] = true
+			defer delete(onPath, p)
+		}
+		for _, c := range children {
+			if err := walk(c, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(v, 1)
+}
