@@ -107,11 +107,11 @@ func (m *Manager) ParseCookie(cookie string) (string, error) {
 // (with Flask's change tracking) and its id.
 type Session struct {
 	*flaskbridge.Session
-	id        string
-	found     bool   // loaded from the store
-	format    Format // of the loaded value
-	raw       []byte // the loaded value, for compare-and-swap
-	keepPerm  bool   // Clear keeps "_permanent" (0.7+)
+	id       string
+	found    bool   // loaded from the store
+	format   Format // of the loaded value
+	raw      []byte // the loaded value, for compare-and-swap
+	keepPerm bool   // Clear keeps "_permanent" (0.7+)
 }
 
 // ID returns the session id (not signed).
