@@ -309,8 +309,25 @@ var (
 	timeType            = reflect.TypeFor[time.Time]()
 	durationType        = reflect.TypeFor[time.Duration]()
 	bigIntType          = reflect.TypeFor[big.Int]()
-	pyPkgPath           = reflect.TypeFor[Dict]().PkgPath()
 )
+
+// isModelType reports whether t is a type of the model, or the struct type
+// behind one of its pointer types.
+func isModelType(t reflect.Type) bool {
+	switch t {
+	case reflect.TypeFor[Bytes](), reflect.TypeFor[Markup](), reflect.TypeFor[Tuple](),
+		reflect.TypeFor[*List](), reflect.TypeFor[*Dict](), reflect.TypeFor[*OrderedDict](),
+		reflect.TypeFor[*Set](), reflect.TypeFor[*ByteArray](), reflect.TypeFor[*Object](),
+		reflect.TypeFor[*Global](), reflect.TypeFor[Global](),
+		reflect.TypeFor[List](), reflect.TypeFor[Dict](), reflect.TypeFor[OrderedDict](),
+		reflect.TypeFor[Set](), reflect.TypeFor[ByteArray](), reflect.TypeFor[Object](),
+		reflect.TypeFor[DateTime](), reflect.TypeFor[Date](), reflect.TypeFor[Time](),
+		reflect.TypeFor[TimeDelta](), reflect.TypeFor[TimeZone](), reflect.TypeFor[Decimal](),
+		reflect.TypeFor[UUID]():
+		return true
+	}
+	return false
+}
 
 // reflectValue converts what the fast path does not know.
 func reflectValue(rv reflect.Value, depth int) (Value, error) {
@@ -334,15 +351,18 @@ func reflectValue(rv reflect.Value, depth int) (Value, error) {
 		if rv.CanAddr() && reflect.PointerTo(t).Implements(marshalerType) {
 			return marshal(rv.Addr().Interface().(Marshaler), depth)
 		}
-		if t.PkgPath() == pyPkgPath || t == timeType || t == durationType || t == bigIntType ||
-			t.Kind() == reflect.Pointer && t.Elem().PkgPath() == pyPkgPath {
-			v := rv.Interface()
-			if b, ok := v.(big.Int); ok {
-				return toValue(&b, depth)
+		if t == timeType || t == durationType || isModelType(t) {
+			if t.Kind() == reflect.Struct && t != timeType && !isModel(rv.Interface()) {
+				// A List, Dict, ... held by value: its address, on a copy.
+				p := reflect.New(t)
+				p.Elem().Set(rv)
+				return toValue(p.Interface(), depth)
 			}
-			if isModel(v) || t == timeType || t == durationType {
-				return toValue(v, depth)
-			}
+			return toValue(rv.Interface(), depth)
+		}
+		if t == bigIntType {
+			b := rv.Interface().(big.Int)
+			return toValue(&b, depth)
 		}
 	}
 	switch rv.Kind() {
@@ -807,15 +827,17 @@ func (d *decoder) decode(v Value, rv reflect.Value, depth int) error {
 		}
 		return rv.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s))
 	}
-	if t.PkgPath() == pyPkgPath && t != reflect.TypeFor[Markup]() && t != reflect.TypeFor[Bytes]() {
-		// Another model type: only its own type decodes into it.
+	if isModelType(t) && t != reflect.TypeFor[Markup]() && t != reflect.TypeFor[Bytes]() {
+		// Another model type: only its own type decodes into it (or the
+		// pointer type, into the struct).
+		if t.Kind() == reflect.Struct && vt == reflect.PointerTo(t) && !reflect.ValueOf(v).IsNil() {
+			rv.Set(reflect.ValueOf(v).Elem())
+			return nil
+		}
 		return d.mismatch(v, t)
 	}
 	switch rv.Kind() {
 	case reflect.Pointer:
-		if t.Elem().PkgPath() == pyPkgPath {
-			return d.mismatch(v, t)
-		}
 		if rv.IsNil() {
 			nv := reflect.New(t.Elem())
 			if err := d.decode(v, nv.Elem(), depth+1); err != nil {

@@ -147,23 +147,22 @@ func (d Decimal) withPayload(p string) (Decimal, bool) {
 }
 
 // String returns str(Decimal), Python's scientific string form.
-func (d Decimal) String() string {
-	var b strings.Builder
+func (d Decimal) String() string { return string(d.appendString(make([]byte, 0, 24))) }
+
+// appendString appends str(Decimal) to b.
+func (d Decimal) appendString(b []byte) []byte {
 	if d.neg {
-		b.WriteByte('-')
+		b = append(b, '-')
 	}
 	switch d.kind {
 	case decInf:
-		b.WriteString("Infinity")
-		return b.String()
+		return append(b, "Infinity"...)
 	case decNaN:
-		b.WriteString("NaN")
-		b.WriteString(d.coeff)
-		return b.String()
+		b = append(b, "NaN"...)
+		return append(b, d.coeff...)
 	case decSNaN:
-		b.WriteString("sNaN")
-		b.WriteString(d.coeff)
-		return b.String()
+		b = append(b, "sNaN"...)
+		return append(b, d.coeff...)
 	}
 	coeff := d.coeff
 	if coeff == "" {
@@ -179,21 +178,29 @@ func (d Decimal) String() string {
 	}
 	switch {
 	case dot <= 0:
-		b.WriteString("0.")
-		b.WriteString(strings.Repeat("0", int(-dot)))
-		b.WriteString(coeff)
+		b = append(b, "0."...)
+		for range -dot {
+			b = append(b, '0')
+		}
+		b = append(b, coeff...)
 	case dot >= n:
-		b.WriteString(coeff)
-		b.WriteString(strings.Repeat("0", int(dot-n)))
+		b = append(b, coeff...)
+		for range dot - n {
+			b = append(b, '0')
+		}
 	default:
-		b.WriteString(coeff[:dot])
-		b.WriteByte('.')
-		b.WriteString(coeff[dot:])
+		b = append(b, coeff[:dot]...)
+		b = append(b, '.')
+		b = append(b, coeff[dot:]...)
 	}
 	if left != dot {
-		fmt.Fprintf(&b, "E%+d", left-dot)
+		b = append(b, 'E')
+		if left-dot >= 0 {
+			b = append(b, '+')
+		}
+		b = strconv.AppendInt(b, left-dot, 10)
 	}
-	return b.String()
+	return b
 }
 
 // IsNaN reports whether d is a quiet or signalling NaN.
@@ -285,6 +292,12 @@ func ParseUUID(s string) (UUID, error) {
 // String returns the canonical 36-character form, as str(uuid) does.
 func (u UUID) String() string {
 	var buf [36]byte
+	return string(u.appendString(buf[:0]))
+}
+
+// appendString appends the canonical 36-character form to b.
+func (u UUID) appendString(b []byte) []byte {
+	var buf [36]byte
 	hex.Encode(buf[0:8], u.Bytes[0:4])
 	buf[8] = '-'
 	hex.Encode(buf[9:13], u.Bytes[4:6])
@@ -294,7 +307,7 @@ func (u UUID) String() string {
 	hex.Encode(buf[19:23], u.Bytes[8:10])
 	buf[23] = '-'
 	hex.Encode(buf[24:], u.Bytes[10:])
-	return string(buf[:])
+	return append(b, buf[:]...)
 }
 
 // Hex returns the 32 lowercase hex digits, as uuid.hex does.

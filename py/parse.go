@@ -102,7 +102,8 @@ func ParseLiteral(text string) (Value, error) { return ParseOptions{}.ParseLiter
 // range is an error (wrapping ErrRange). White space, newlines and
 // # comments may appear between tokens.
 //
-// Errors are *SyntaxError values. The "..." that Repr prints for a
+// A str in the result may share memory with text. Errors are *SyntaxError
+// values. The "..." that Repr prints for a
 // container holding itself cannot be read back; neither can \N{name}
 // escapes (write \uXXXX), f-strings, operators other than unary signs, or
 // names other than those above.
@@ -546,6 +547,9 @@ func (p *parser) dictRest(key Value, keyOff int) (Value, error) {
 
 // strings reads one or more adjacent string literals, concatenated.
 func (p *parser) strings() (Value, error) {
+	if s, ok := p.plainString(); ok {
+		return s, nil
+	}
 	buf := p.scratch[:0]
 	isBytes := false
 	for n := 0; ; n++ {
@@ -590,6 +594,47 @@ func (p *parser) strings() (Value, error) {
 		return Bytes(append([]byte(nil), buf...)), nil
 	}
 	return string(buf), nil
+}
+
+// plainString reads the most common str literal, quoted without a prefix,
+// escapes or a literal after it, as a substring of the text.
+func (p *parser) plainString() (string, bool) {
+	q := p.s[p.pos]
+	if q != '\'' && q != '"' {
+		return "", false
+	}
+	i := p.pos + 1
+	ascii := true
+	for i < len(p.s) {
+		c := p.s[i]
+		if c == q || c == '\\' || c == '\n' || c == '\r' {
+			break
+		}
+		if c >= utf8.RuneSelf {
+			ascii = false
+		}
+		i++
+	}
+	if i >= len(p.s) || p.s[i] != q || i == p.pos+1 {
+		return "", false // escapes, an error, or '' that may open '''
+	}
+	body := p.s[p.pos+1 : i]
+	if !ascii && !utf8.ValidString(body) {
+		return "", false
+	}
+	// Another literal may follow, to be concatenated.
+	j := i + 1
+	for j < len(p.s) && (p.s[j] == ' ' || p.s[j] == '\t') {
+		j++
+	}
+	if j < len(p.s) {
+		c := p.s[j]
+		if c == '\'' || c == '"' || c == '\\' || c == '#' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || isIdentStart(c) {
+			return "", false
+		}
+	}
+	p.pos = i + 1
+	return body, true
 }
 
 // stringBody reads one literal from its opening quote, appending its
@@ -676,7 +721,16 @@ func (p *parser) escape(buf []byte, raw, isBytes bool) ([]byte, error) {
 		// which never ends the string.
 		buf = append(buf, '\\')
 		p.pos++
-		if c == '\n' || c == '\r' || c >= utf8.RuneSelf {
+		if c == '\n' || c == '\r' {
+			// A backslash and a newline stay, even in a single-quoted
+			// string; \r\n and \r read as \n.
+			p.pos++
+			if c == '\r' && p.pos < len(p.s) && p.s[p.pos] == '\n' {
+				p.pos++
+			}
+			return append(buf, '\n'), nil
+		}
+		if c >= utf8.RuneSelf {
 			return buf, nil // copied by the caller, with its checks
 		}
 		buf = append(buf, c)
@@ -1381,7 +1435,7 @@ func intToFloat(v Value) (float64, bool) {
 // parsePyFloat parses s as Python's float(str) does: white space around,
 // a sign, digits with single underscores, inf, infinity and nan in any case.
 func parsePyFloat(s string) (float64, bool) {
-	s = strings.TrimSpace(s)
+	s = trimPySpace(s)
 	body := s
 	if body != "" && (body[0] == '+' || body[0] == '-') {
 		body = body[1:]
@@ -1454,8 +1508,8 @@ func (p *parser) buildDecimal(c *call) (Value, error) {
 	}
 	switch x := a[0].v.(type) {
 	case string:
-		d, ok := parseDecimal(strings.TrimSpace(x))
-		if !ok {
+		d, err := ParseDecimal(x)
+		if err != nil {
 			return nil, p.errorf(a[0].off, nil, "invalid literal for Decimal: %s", Repr(x))
 		}
 		return d, nil

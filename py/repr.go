@@ -182,11 +182,11 @@ func (p *printer) value(v Value) {
 		p.timeZone(x)
 	case Decimal:
 		p.buf = append(p.buf, "Decimal('"...)
-		p.buf = append(p.buf, x.String()...)
+		p.buf = x.appendString(p.buf)
 		p.buf = append(p.buf, "')"...)
 	case UUID:
 		p.buf = append(p.buf, "UUID('"...)
-		p.buf = append(p.buf, x.String()...)
+		p.buf = x.appendString(p.buf)
 		p.buf = append(p.buf, "')"...)
 	case Global:
 		p.global(x)
