@@ -322,3 +322,58 @@ def cachelib_count(dir):
 @op
 def now():
     return time.time()
+
+
+_CONFIG_KEYS = [
+    "SESSION_TYPE", "SESSION_PERMANENT", "SESSION_USE_SIGNER", "SESSION_KEY_PREFIX",
+    "SESSION_ID_LENGTH", "SESSION_SERIALIZATION_FORMAT", "PERMANENT_SESSION_LIFETIME",
+    "SESSION_REFRESH_EACH_REQUEST", "SECRET_KEY", "SESSION_COOKIE_NAME", "SESSION_COOKIE_DOMAIN",
+    "SESSION_COOKIE_PATH", "APPLICATION_ROOT", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SECURE",
+    "SESSION_COOKIE_SAMESITE",
+]
+
+
+@op
+def load_config(kind, text, prefix="FLASK"):
+    """Loads a config into a Flask app as Flask does (toml: from_file with
+    tomllib; json: from_file with json.load; env: from_prefixed_env with
+    the variables given as a JSON object), then reads the session keys back
+    with PERMANENT_SESSION_LIFETIME as the seconds the app uses."""
+    import io
+    import os
+
+    app = flask.Flask("config")
+    if kind == "toml":
+        import tomllib
+
+        app.config.from_mapping(tomllib.load(io.BytesIO(text.encode())))
+    elif kind == "json":
+        app.config.from_mapping(json.loads(text))
+    elif kind == "env":
+        saved = dict(os.environ)
+        try:
+            os.environ.update(json.loads(text))
+            app.config.from_prefixed_env(prefix)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+    out = {}
+    for k in _CONFIG_KEYS:
+        if k in app.config:
+            out[k] = app.config[k]
+    out["PERMANENT_SESSION_LIFETIME"] = app.permanent_session_lifetime.total_seconds()
+    return out
+
+
+@op
+def dump_config(config):
+    """A Flask app's config with the given keys, dumped as an app would:
+    json.dumps(dict(app.config), default=str)."""
+    import datetime
+
+    app = flask.Flask("config")
+    cfg = dict(config)
+    if "PERMANENT_SESSION_LIFETIME" in cfg:
+        cfg["PERMANENT_SESSION_LIFETIME"] = datetime.timedelta(seconds=cfg["PERMANENT_SESSION_LIFETIME"])
+    app.config.update(cfg)
+    return json.dumps({k: v for k, v in app.config.items() if k in _CONFIG_KEYS}, default=str)
