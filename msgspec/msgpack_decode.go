@@ -1,0 +1,351 @@
+package msgspec
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"math/big"
+	"unicode/utf8"
+
+	"github.com/flaskbridge/flaskbridge/py"
+)
+
+// UnmarshalMsgpack decodes MessagePack as an untyped
+// msgspec.msgpack.Decoder() does, which is how Flask-Session 0.7+ reads a
+// session: a map becomes a *py.Dict, an array a *py.List (a py.Tuple when
+// it is a map key), bin py.Bytes, the timestamp extension an aware
+// py.DateTime in UTC, and any other extension a msgspec.msgpack.Ext (see
+// NewExt). It applies the default limits of DecodeOptions.
+func UnmarshalMsgpack(data []byte) (py.Value, error) {
+	return DecodeOptions{}.UnmarshalMsgpack(data)
+}
+
+// UnmarshalMsgpack is UnmarshalMsgpack with these options.
+func (o DecodeOptions) UnmarshalMsgpack(data []byte) (py.Value, error) {
+	maxSize, maxDepth, maxValues := o.limits()
+	if len(data) > maxSize {
+		return nil, &DecodeError{Format: "msgpack", Offset: maxSize, Err: fmt.Errorf("%w: input of %d bytes is over MaxSize (%d)", ErrLimit, len(data), maxSize)}
+	}
+	d := mpDecoder{data: data, str: string(data), depthLeft: maxDepth, valuesLeft: maxValues}
+	v, err := d.value(false)
+	if err != nil {
+		return nil, err
+	}
+	if d.pos != len(data) {
+		return nil, d.fail(d.pos, ErrSyntax, "trailing characters")
+	}
+	return v, nil
+}
+
+// mpDecoder holds the state of one msgpack decode. str is the input as one
+// string, so that decoded str values share its memory instead of being
+// allocated one by one.
+type mpDecoder struct {
+	data       []byte
+	str        string
+	pos        int
+	depthLeft  int
+	valuesLeft int
+}
+
+func (d *mpDecoder) fail(at int, sentinel error, detail string) error {
+	err := sentinel
+	if detail != "" {
+		err = fmt.Errorf("%w: %s", sentinel, detail)
+	}
+	return &DecodeError{Format: "msgpack", Offset: at, Err: err}
+}
+
+func (d *mpDecoder) truncated() error {
+	return d.fail(len(d.data), ErrTruncated, "")
+}
+
+// take returns the next n bytes.
+func (d *mpDecoder) take(n int) ([]byte, error) {
+	if n > len(d.data)-d.pos {
+		return nil, d.truncated()
+	}
+	b := d.data[d.pos : d.pos+n]
+	d.pos += n
+	return b, nil
+}
+
+// size reads a big-endian length of w bytes.
+func (d *mpDecoder) size(w int) (int, error) {
+	b, err := d.take(w)
+	if err != nil {
+		return 0, err
+	}
+	switch w {
+	case 1:
+		return int(b[0]), nil
+	case 2:
+		return int(binary.BigEndian.Uint16(b)), nil
+	}
+	return int(binary.BigEndian.Uint32(b)), nil
+}
+
+func (d *mpDecoder) value(isKey bool) (any, error) {
+	if d.pos >= len(d.data) {
+		return nil, d.truncated()
+	}
+	d.valuesLeft--
+	if d.valuesLeft < 0 {
+		return nil, d.fail(d.pos, ErrLimit, "more values than MaxValues")
+	}
+	start := d.pos
+	op := d.data[d.pos]
+	d.pos++
+	switch {
+	case op <= 0x7f:
+		return int64(op), nil
+	case op >= 0xe0:
+		return int64(int8(op)), nil
+	case op >= 0xa0 && op <= 0xbf:
+		return d.str_(start, int(op&0x1f))
+	case op >= 0x90 && op <= 0x9f:
+		return d.array(start, int(op&0x0f), isKey)
+	case op >= 0x80 && op <= 0x8f:
+		return d.mapping(start, int(op&0x0f))
+	}
+	switch op {
+	case mpNil:
+		return nil, nil
+	case mpTrue:
+		return true, nil
+	case mpFalse:
+		return false, nil
+	case mpUint8, mpUint16, mpUint32, mpUint64:
+		b, err := d.take(1 << (op - mpUint8))
+		if err != nil {
+			return nil, err
+		}
+		var u uint64
+		switch len(b) {
+		case 1:
+			u = uint64(b[0])
+		case 2:
+			u = uint64(binary.BigEndian.Uint16(b))
+		case 4:
+			u = uint64(binary.BigEndian.Uint32(b))
+		default:
+			u = binary.BigEndian.Uint64(b)
+		}
+		if u > math.MaxInt64 {
+			return new(big.Int).SetUint64(u), nil
+		}
+		return int64(u), nil
+	case mpInt8, mpInt16, mpInt32, mpInt64:
+		b, err := d.take(1 << (op - mpInt8))
+		if err != nil {
+			return nil, err
+		}
+		switch len(b) {
+		case 1:
+			return int64(int8(b[0])), nil
+		case 2:
+			return int64(int16(binary.BigEndian.Uint16(b))), nil
+		case 4:
+			return int64(int32(binary.BigEndian.Uint32(b))), nil
+		}
+		return int64(binary.BigEndian.Uint64(b)), nil
+	case mpFloat32:
+		b, err := d.take(4)
+		if err != nil {
+			return nil, err
+		}
+		return float64(math.Float32frombits(binary.BigEndian.Uint32(b))), nil
+	case mpFloat64:
+		b, err := d.take(8)
+		if err != nil {
+			return nil, err
+		}
+		return math.Float64frombits(binary.BigEndian.Uint64(b)), nil
+	case mpStr8, mpStr16, mpStr32:
+		n, err := d.size(1 << (op - mpStr8))
+		if err != nil {
+			return nil, err
+		}
+		return d.str_(start, n)
+	case mpBin8, mpBin16, mpBin32:
+		n, err := d.size(1 << (op - mpBin8))
+		if err != nil {
+			return nil, err
+		}
+		b, err := d.take(n)
+		if err != nil {
+			return nil, err
+		}
+		return py.Bytes(append([]byte(nil), b...)), nil
+	case mpArray16, mpArray32:
+		n, err := d.size(2 << (op - mpArray16))
+		if err != nil {
+			return nil, err
+		}
+		return d.array(start, n, isKey)
+	case mpMap16, mpMap32:
+		n, err := d.size(2 << (op - mpMap16))
+		if err != nil {
+			return nil, err
+		}
+		return d.mapping(start, n)
+	case mpFixExt1, mpFixExt2, mpFixExt4, mpFixExt8, mpFixExt16:
+		return d.ext(start, 1<<(op-mpFixExt1))
+	case mpExt8, mpExt16, mpExt32:
+		n, err := d.size(1 << (op - mpExt8))
+		if err != nil {
+			return nil, err
+		}
+		return d.ext(start, n)
+	}
+	return nil, d.fail(start, ErrSyntax, fmt.Sprintf("invalid opcode 0x%02x", op))
+}
+
+// str_ reads a str of n bytes; start is the offset of its header.
+func (d *mpDecoder) str_(start, n int) (any, error) {
+	if n > len(d.data)-d.pos {
+		return nil, d.truncated()
+	}
+	s := d.str[d.pos : d.pos+n]
+	if !utf8.ValidString(s) {
+		return nil, d.fail(start, ErrSyntax, "str is not valid UTF-8")
+	}
+	d.pos += n
+	return s, nil
+}
+
+func (d *mpDecoder) enter(start int) error {
+	d.depthLeft--
+	if d.depthLeft < 0 {
+		return d.fail(start, ErrLimit, "nesting deeper than MaxDepth")
+	}
+	return nil
+}
+
+// checkCount rejects a container header that claims more items than the
+// rest of the input can hold (each item takes at least per bytes) or than
+// MaxValues allows.
+func (d *mpDecoder) checkCount(start, n, per int) error {
+	if n > (len(d.data)-d.pos)/per {
+		return d.fail(start, ErrTruncated, fmt.Sprintf("a container of %d items in %d remaining bytes", n, len(d.data)-d.pos))
+	}
+	if n > d.valuesLeft/per {
+		return d.fail(start, ErrLimit, "more values than MaxValues")
+	}
+	return nil
+}
+
+func (d *mpDecoder) array(start, n int, isKey bool) (any, error) {
+	if err := d.checkCount(start, n, 1); err != nil {
+		return nil, err
+	}
+	if err := d.enter(start); err != nil {
+		return nil, err
+	}
+	items := make([]any, n)
+	for i := range items {
+		v, err := d.value(isKey)
+		if err != nil {
+			return nil, err
+		}
+		items[i] = v
+	}
+	d.depthLeft++
+	if isKey {
+		return py.Tuple(items), nil
+	}
+	return &py.List{Items: items}, nil
+}
+
+func (d *mpDecoder) mapping(start, n int) (any, error) {
+	if err := d.checkCount(start, n, 2); err != nil {
+		return nil, err
+	}
+	if err := d.enter(start); err != nil {
+		return nil, err
+	}
+	m := py.NewDict(n)
+	for range n {
+		keyAt := d.pos
+		k, err := d.value(true)
+		if err != nil {
+			return nil, err
+		}
+		v, err := d.value(false)
+		if err != nil {
+			return nil, err
+		}
+		if _, isStr := k.(string); !isStr && !py.Hashable(k) {
+			return nil, d.fail(keyAt, ErrUnhashableKey, "a key of type "+py.TypeName(k))
+		}
+		if _, _, isExt := ExtOf(k); isExt {
+			return nil, d.fail(keyAt, ErrUnhashableKey, "a key of type msgspec.msgpack.Ext")
+		}
+		m.Set(k, v)
+	}
+	d.depthLeft++
+	return m, nil
+}
+
+// ext reads an extension of n data bytes: a timestamp for type -1, an Ext
+// for any other type.
+func (d *mpDecoder) ext(start, n int) (any, error) {
+	b, err := d.take(1 + n)
+	if err != nil {
+		return nil, err
+	}
+	code, data := int8(b[0]), b[1:]
+	if code != -1 {
+		return NewExt(code, append([]byte(nil), data...)), nil
+	}
+	var secs int64
+	var nanos uint32
+	switch n {
+	case 4:
+		secs = int64(binary.BigEndian.Uint32(data))
+	case 8:
+		v := binary.BigEndian.Uint64(data)
+		secs, nanos = int64(v&(1<<34-1)), uint32(v>>34)
+	case 12:
+		nanos = binary.BigEndian.Uint32(data)
+		secs = int64(binary.BigEndian.Uint64(data[4:]))
+	default:
+		return nil, d.fail(start, ErrSyntax, "invalid MessagePack timestamp")
+	}
+	if nanos > 999_999_999 {
+		return nil, d.fail(start, ErrSyntax, "invalid MessagePack timestamp: nanoseconds out of range")
+	}
+	dt, ok := datetimeFromEpoch(secs, nanos)
+	if !ok {
+		return nil, d.fail(start, ErrSyntax, "timestamp is out of range")
+	}
+	return dt, nil
+}
+
+// datetimeFromEpoch returns the aware UTC datetime of a Unix time, the
+// nanoseconds rounded to the nearest microsecond (half up), as msgspec does;
+// false when it is outside years 1..9999.
+func datetimeFromEpoch(secs int64, nanos uint32) (py.DateTime, bool) {
+	if secs < minEpochSeconds || secs > maxEpochSeconds {
+		return py.DateTime{}, false
+	}
+	us := int((nanos + 500) / 1000)
+	if us == 1_000_000 {
+		us = 0
+		secs++
+	}
+	if secs >= maxEpochSeconds {
+		return py.DateTime{}, false
+	}
+	days, rem := secs/86400, secs%86400
+	if rem < 0 {
+		days--
+		rem += 86400
+	}
+	y, m, dd := civilFromDays(days)
+	return py.DateTime{
+		Year: y, Month: m, Day: dd,
+		Hour: int(rem / 3600), Minute: int(rem / 60 % 60), Second: int(rem % 60),
+		Microsecond: us, TZ: py.TimeZone{},
+	}, true
+}
