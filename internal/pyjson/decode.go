@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/flaskbridge/flaskbridge/py"
@@ -48,7 +49,9 @@ func UnmarshalString(text string, o DecodeOptions) (py.Value, error) {
 	if len(text) >= 3 && text[0] == 0xEF && text[1] == 0xBB && text[2] == 0xBF {
 		return nil, syntaxErr(0, "unexpected UTF-8 BOM")
 	}
-	d := decoder{s: text, maxDepth: o.MaxDepth, hook: o.Hook}
+	d := decoders.Get().(*decoder)
+	defer d.release()
+	d.s, d.maxDepth, d.hook, d.depth = text, o.MaxDepth, o.Hook, 0
 	if d.maxDepth <= 0 {
 		d.maxDepth = DefaultMaxDepth
 	}
@@ -63,6 +66,22 @@ func UnmarshalString(text string, o DecodeOptions) (py.Value, error) {
 	return v, nil
 }
 
+var decoders = sync.Pool{New: func() any { return new(decoder) }}
+
+// release returns the decoder to the pool: its stacks are kept, its slabs
+// belong to the decoded value.
+func (d *decoder) release() {
+	d.s, d.hook, d.slabs = "", nil, slabs{}
+	clear(d.vals[:cap(d.vals)])
+	clear(d.kvals[:cap(d.kvals)])
+	clear(d.keys[:cap(d.keys)])
+	d.vals, d.kvals, d.keys = d.vals[:0], d.kvals[:0], d.keys[:0]
+	if cap(d.buf) > 64<<10 {
+		d.buf = nil
+	}
+	decoders.Put(d)
+}
+
 type decoder struct {
 	s        string
 	depth    int
@@ -72,6 +91,7 @@ type decoder struct {
 	keys     []string   // keys of the objects being read
 	kvals    []py.Value // their values
 	buf      []byte     // unescaping scratch
+	slabs
 }
 
 func (d *decoder) ws(i int) int {
@@ -94,7 +114,10 @@ func (d *decoder) value(i int) (py.Value, int, error) {
 	switch c := s[i]; c {
 	case '"':
 		str, j, err := d.str(i + 1)
-		return str, j, err
+		if err != nil {
+			return nil, j, err
+		}
+		return d.slabs.str(str), j, nil
 	case '{':
 		return d.object(i)
 	case '[':
@@ -184,7 +207,7 @@ func (d *decoder) number(i int) (py.Value, int, error) {
 		// ParseFloat rounds correctly, as float() does, and gives ±Inf
 		// (with a range error) where float() gives inf.
 		f, _ := strconv.ParseFloat(s[start:i], 64)
-		return f, i, nil
+		return d.float(f), i, nil
 	}
 	digits := s[start:intEnd]
 	neg := digits[0] == '-'
@@ -199,14 +222,14 @@ func (d *decoder) number(i int) (py.Value, int, error) {
 		if neg {
 			n = -n
 		}
-		return n, i, nil
+		return d.int(n), i, nil
 	}
 	if len(digits) > maxIntDigits {
 		return nil, start, &SyntaxError{Offset: start, Msg: "pyjson: int of " + strconv.Itoa(len(digits)) + " digits", Err: ErrIntDigits}
 	}
 	b, _ := new(big.Int).SetString(s[start:intEnd], 10)
 	if b.IsInt64() {
-		return b.Int64(), i, nil
+		return d.int(b.Int64()), i, nil
 	}
 	return b, i, nil
 }
@@ -335,7 +358,7 @@ func (d *decoder) array(i int) (py.Value, int, error) {
 	i = d.ws(i + 1)
 	if i < len(s) && s[i] == ']' {
 		d.depth--
-		return &py.List{}, i + 1, nil
+		return d.list(nil), i + 1, nil
 	}
 	base := len(d.vals)
 	for {
@@ -354,12 +377,11 @@ func (d *decoder) array(i int) (py.Value, int, error) {
 		}
 		return nil, i, syntaxErr(i, "expecting ',' delimiter")
 	}
-	items := make([]py.Value, len(d.vals)-base)
-	copy(items, d.vals[base:])
+	l := d.list(d.vals[base:])
 	clear(d.vals[base:])
 	d.vals = d.vals[:base]
 	d.depth--
-	return &py.List{Items: items}, i + 1, nil
+	return l, i + 1, nil
 }
 
 // dedupIndexMin is the object size from which duplicate keys are found
@@ -374,7 +396,7 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 	i = d.ws(i + 1)
 	if i < len(s) && s[i] == '}' {
 		d.depth--
-		return py.NewDict(0), i + 1, nil
+		return d.dict(0), i + 1, nil
 	}
 	base := len(d.keys)
 	var index map[string]int
@@ -444,9 +466,9 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 		out, done = v, ok
 	}
 	if !done {
-		dict := py.NewDict(n)
+		dict := d.dict(n)
 		for k := base; k < base+n; k++ {
-			dict.Append(d.keys[k], d.kvals[k])
+			dict.Append(d.slabs.str(d.keys[k]), d.kvals[k])
 		}
 		out = dict
 	}

@@ -296,3 +296,36 @@ def sign(value, key, salt=None, key_derivation=None, digest=None, timestamp=None
 def expand(repr_text):
     """repr() of a session expression ('ab' * 64 and the like)."""
     return {"repr": repr(literal(repr_text))}
+
+
+@op
+def base64_decode_many(items, kind):
+    """itsdangerous's base64_decode (kind "url") or base64.b64decode (kind
+    "std", the " b" tag) of each text (given as latin-1 str): the bytes in
+    base64, or the exception."""
+    from itsdangerous.encoding import base64_decode
+
+    out = []
+    for text in items:
+        try:
+            if kind == "url":
+                got = base64_decode(text.encode("latin-1"))
+            else:
+                got = base64.b64decode(text)
+            out.append({"data": base64.b64encode(got).decode()})
+        except Exception as exc:
+            out.append({"error": "%s: %s" % (type(exc).__name__, exc)})
+    return out
+
+
+@op
+def decompress_many(items):
+    """zlib.decompress of each base64 input: the output in base64, or the
+    exception."""
+    out = []
+    for data in items:
+        try:
+            out.append({"data": base64.b64encode(zlib.decompress(base64.b64decode(data))).decode()})
+        except Exception as exc:
+            out.append({"error": "%s: %s" % (type(exc).__name__, exc)})
+    return out

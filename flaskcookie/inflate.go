@@ -1,0 +1,511 @@
+package flaskcookie
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/adler32"
+	"math/bits"
+	"sync"
+)
+
+// This file holds the zlib decompressor of the cookie payloads: an
+// in-memory inflater that checks what zlib's inflate checks (as Python's
+// zlib.decompress reports it) and stops at a size limit, so that a small
+// cookie cannot inflate to megabytes. It works on a byte slice rather than
+// a reader, and keeps the fixed Huffman tables ready, which makes it several
+// times faster than compress/zlib on the small streams cookies hold.
+
+var (
+	errZTruncated = errors.New("incomplete or truncated stream")
+	errZHeader    = errors.New("incorrect header check")
+	errZMethod    = errors.New("unknown compression method")
+	errZWindow    = errors.New("invalid window size")
+	errZDict      = errors.New("a preset dictionary is needed")
+	errZBlockType = errors.New("invalid block type")
+	errZStored    = errors.New("invalid stored block lengths")
+	errZTooMany   = errors.New("too many length or distance symbols")
+	errZCodeLens  = errors.New("invalid code lengths set")
+	errZRepeat    = errors.New("invalid bit length repeat")
+	errZNoEnd     = errors.New("invalid code -- missing end-of-block")
+	errZLitLens   = errors.New("invalid literal/lengths set")
+	errZDistLens  = errors.New("invalid distances set")
+	errZLitCode   = errors.New("invalid literal/length code")
+	errZDistCode  = errors.New("invalid distance code")
+	errZTooFar    = errors.New("invalid distance too far back")
+	errZCheck     = errors.New("incorrect data check")
+)
+
+// errTooLarge is the internal signal of the output limit.
+var errTooLarge = errors.New("output limit")
+
+// inflate appends zlib.decompress(src) to dst: a zlib header, deflate
+// blocks up to the last one, and the Adler-32 of the data, checked;
+// anything after it is ignored, as Python does. Output beyond limit bytes
+// fails with ErrPayloadTooLarge.
+func inflate(dst, src []byte, limit int) ([]byte, error) {
+	f := inflaters.Get().(*inflater)
+	defer inflaters.Put(f)
+	start := len(dst)
+	out, err := f.run(dst, src, start+limit)
+	switch {
+	case err == errTooLarge:
+		return out, fmt.Errorf("%w: payload inflates to more than %d bytes", ErrPayloadTooLarge, limit)
+	case err != nil:
+		return out, fmt.Errorf("%w: zlib: %w", ErrMalformed, err)
+	}
+	return out, nil
+}
+
+// huffman is a canonical Huffman code ready for decoding: a table indexed
+// by the next hTableBits bits of input for the codes that short, and the
+// counts and symbols of the canonical code for the longer ones.
+type huffman struct {
+	table  [1 << hTableBits]uint16 // symbol<<4 | length, or 0
+	mask   uint64                  // the index bits of table in use
+	count  [16]uint16
+	symbol [288]uint16
+}
+
+const hTableBits = 9
+
+// build makes the code of the given lengths. It fails as zlib's
+// inflate_table does on an over-subscribed code, and on an incomplete one
+// unless incomplete is allowed (a distance or literal code with a single
+// code of length 1).
+func (h *huffman) build(lengths []uint8, allowSingle bool) error {
+	clear(h.count[:])
+	for _, l := range lengths {
+		h.count[l]++
+	}
+	h.count[0] = 0
+	maxLen := 0
+	for l := 15; l > 0; l-- {
+		if h.count[l] != 0 {
+			maxLen = l
+			break
+		}
+	}
+	left := 1
+	for l := 1; l <= 15; l++ {
+		left <<= 1
+		left -= int(h.count[l])
+		if left < 0 {
+			return errZCodeLens // over-subscribed
+		}
+	}
+	if left > 0 && maxLen != 0 && !(allowSingle && maxLen == 1) {
+		return errZCodeLens // incomplete
+	}
+	var offs [16]uint16
+	for l := 1; l < 15; l++ {
+		offs[l+1] = offs[l] + h.count[l]
+	}
+	for sym, l := range lengths {
+		if l != 0 {
+			h.symbol[offs[l]] = uint16(sym)
+			offs[l]++
+		}
+	}
+	// The table: every code up to tbits long, at all the indexes whose
+	// low bits are its bit-reversed code.
+	tbits := min(maxLen, hTableBits)
+	size := 1 << tbits
+	h.mask = uint64(size - 1)
+	table := h.table[:size]
+	clear(table)
+	code := 0
+	idx := 0
+	for l := 1; l <= tbits; l++ {
+		for i := 0; i < int(h.count[l]); i++ {
+			sym := h.symbol[idx]
+			idx++
+			rev := int(bits.Reverse16(uint16(code)) >> (16 - l))
+			e := sym<<4 | uint16(l)
+			for k := rev; k < size; k += 1 << l {
+				table[k] = e
+			}
+			code++
+		}
+		code <<= 1
+	}
+	return nil
+}
+
+var (
+	fixedLit, fixedDist huffman
+	fixedOnce           sync.Once
+)
+
+func fixedTables() {
+	var l [288]uint8
+	for i := range l {
+		switch {
+		case i < 144:
+			l[i] = 8
+		case i < 256:
+			l[i] = 9
+		case i < 280:
+			l[i] = 7
+		default:
+			l[i] = 8
+		}
+	}
+	fixedLit.build(l[:], false)
+	var d [30]uint8
+	for i := range d {
+		d[i] = 5
+	}
+	// Codes 30 and 31 exist in the fixed code but are invalid; decoding
+	// them is caught by the symbol range check.
+	fixedDist.build(append(d[:], 5, 5), false)
+}
+
+// inflater is the state of one decompression.
+type inflater struct {
+	in    []byte
+	pos   int
+	bits  uint64
+	nbits uint
+	lit   huffman
+	dist  huffman
+	clen  huffman
+	lens  [320]uint8
+	limit int
+	start int
+}
+
+var inflaters = sync.Pool{New: func() any { return new(inflater) }}
+
+// need makes at least n bits available, or fails with a truncated stream.
+func (f *inflater) need(n uint) error {
+	f.bits &= 1<<f.nbits - 1
+	for f.nbits < n {
+		if f.pos >= len(f.in) {
+			return errZTruncated
+		}
+		f.bits |= uint64(f.in[f.pos]) << f.nbits
+		f.pos++
+		f.nbits += 8
+	}
+	return nil
+}
+
+// fill loads as many bytes as fit in the bit buffer.
+func (f *inflater) fill() {
+	f.bits &= 1<<f.nbits - 1
+	if f.pos+8 <= len(f.in) {
+		v := binary.LittleEndian.Uint64(f.in[f.pos:])
+		f.bits |= v << f.nbits
+		n := (63 - f.nbits) >> 3
+		f.pos += int(n)
+		f.nbits += n * 8
+		return
+	}
+	for f.nbits <= 56 && f.pos < len(f.in) {
+		f.bits |= uint64(f.in[f.pos]) << f.nbits
+		f.pos++
+		f.nbits += 8
+	}
+}
+
+func (f *inflater) take(n uint) (uint32, error) {
+	if f.nbits < n {
+		if err := f.need(n); err != nil {
+			return 0, err
+		}
+	}
+	v := uint32(f.bits & (1<<n - 1))
+	f.bits >>= n
+	f.nbits -= n
+	return v, nil
+}
+
+// decode reads one symbol of h.
+func (f *inflater) decode(h *huffman) (int, error) {
+	if f.nbits < 15 {
+		f.fill()
+	}
+	if e := h.table[f.bits&h.mask]; e != 0 {
+		l := uint(e & 15)
+		if l <= f.nbits {
+			f.bits >>= l
+			f.nbits -= l
+			return int(e >> 4), nil
+		}
+	}
+	// A long code, or the end of the input near: bit by bit.
+	code, first, index := 0, 0, 0
+	for l := 1; l <= 15; l++ {
+		if f.nbits == 0 {
+			if err := f.need(1); err != nil {
+				return 0, err
+			}
+		}
+		code |= int(f.bits & 1)
+		f.bits >>= 1
+		f.nbits--
+		count := int(h.count[l])
+		if code-first < count {
+			return int(h.symbol[index+code-first]), nil
+		}
+		index += count
+		first += count
+		first <<= 1
+		code <<= 1
+	}
+	return 0, errZCodeLens // a code not in the table (incomplete code)
+}
+
+func (f *inflater) run(dst, src []byte, limit int) ([]byte, error) {
+	fixedOnce.Do(fixedTables)
+	f.in, f.pos, f.bits, f.nbits = src, 0, 0, 0
+	f.limit, f.start = limit, len(dst)
+	defer func() { f.in = nil }()
+	if len(src) < 2 {
+		return dst, errZTruncated
+	}
+	cmf, flg := src[0], src[1]
+	switch {
+	case (uint(cmf)<<8|uint(flg))%31 != 0:
+		return dst, errZHeader
+	case cmf&15 != 8:
+		return dst, errZMethod
+	case cmf>>4 > 7:
+		return dst, errZWindow
+	case flg&0x20 != 0:
+		return dst, errZDict
+	}
+	f.pos = 2
+	out := dst
+	for {
+		hdr, err := f.take(3)
+		if err != nil {
+			return out, err
+		}
+		switch hdr >> 1 {
+		case 0:
+			out, err = f.stored(out)
+		case 1:
+			out, err = f.codes(out, &fixedLit, &fixedDist)
+		case 2:
+			if err = f.dynamic(); err == nil {
+				out, err = f.codes(out, &f.lit, &f.dist)
+			}
+		default:
+			err = errZBlockType
+		}
+		if err != nil {
+			return out, err
+		}
+		if hdr&1 != 0 {
+			break
+		}
+	}
+	// The Adler-32 of the data, big-endian, after the last block's byte.
+	f.bits >>= f.nbits % 8
+	f.nbits -= f.nbits % 8
+	var sum uint32
+	for i := 0; i < 4; i++ {
+		b, err := f.take(8)
+		if err != nil {
+			return out, err
+		}
+		sum = sum<<8 | b
+	}
+	if adler32.Checksum(out[f.start:]) != sum {
+		return out, errZCheck
+	}
+	return out, nil
+}
+
+func (f *inflater) stored(out []byte) ([]byte, error) {
+	f.bits >>= f.nbits % 8
+	f.nbits -= f.nbits % 8
+	v, err := f.take(16)
+	if err != nil {
+		return out, err
+	}
+	nv, err := f.take(16)
+	if err != nil {
+		return out, err
+	}
+	if v != ^nv&0xFFFF {
+		return out, errZStored
+	}
+	n := int(v)
+	// Whole bytes still in the bit buffer come first.
+	for n > 0 && f.nbits >= 8 {
+		if len(out) >= f.limit {
+			return out, errTooLarge
+		}
+		out = append(out, byte(f.bits))
+		f.bits >>= 8
+		f.nbits -= 8
+		n--
+	}
+	if n == 0 {
+		return out, nil
+	}
+	if len(f.in)-f.pos < n {
+		room := f.limit - len(out)
+		if room < len(f.in)-f.pos {
+			return append(out, f.in[f.pos:f.pos+room]...), errTooLarge
+		}
+		return append(out, f.in[f.pos:]...), errZTruncated
+	}
+	if len(out)+n > f.limit {
+		return append(out, f.in[f.pos:f.pos+f.limit-len(out)]...), errTooLarge
+	}
+	out = append(out, f.in[f.pos:f.pos+n]...)
+	f.pos += n
+	return out, nil
+}
+
+var clenOrder = [19]uint8{16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15}
+
+// dynamic reads the code description of a dynamic block.
+func (f *inflater) dynamic() error {
+	v, err := f.take(14)
+	if err != nil {
+		return err
+	}
+	nlen := int(v&31) + 257
+	ndist := int(v>>5&31) + 1
+	ncode := int(v>>10) + 4
+	if nlen > 286 || ndist > 30 {
+		return errZTooMany
+	}
+	var cl [19]uint8
+	for i := 0; i < ncode; i++ {
+		b, err := f.take(3)
+		if err != nil {
+			return err
+		}
+		cl[clenOrder[i]] = uint8(b)
+	}
+	if err := f.clen.build(cl[:], false); err != nil {
+		return errZCodeLens
+	}
+	lens := f.lens[:nlen+ndist]
+	for i := 0; i < len(lens); {
+		sym, err := f.decode(&f.clen)
+		if err != nil {
+			if err == errZCodeLens {
+				return errZCodeLens
+			}
+			return err
+		}
+		if sym < 16 {
+			lens[i] = uint8(sym)
+			i++
+			continue
+		}
+		var rep uint32
+		var val uint8
+		switch sym {
+		case 16:
+			if i == 0 {
+				return errZRepeat
+			}
+			val = lens[i-1]
+			rep, err = f.take(2)
+			rep += 3
+		case 17:
+			rep, err = f.take(3)
+			rep += 3
+		default:
+			rep, err = f.take(7)
+			rep += 11
+		}
+		if err != nil {
+			return err
+		}
+		if i+int(rep) > len(lens) {
+			return errZRepeat
+		}
+		for ; rep > 0; rep-- {
+			lens[i] = val
+			i++
+		}
+	}
+	if lens[256] == 0 {
+		return errZNoEnd
+	}
+	if err := f.lit.build(lens[:nlen], true); err != nil {
+		return errZLitLens
+	}
+	if err := f.dist.build(lens[nlen:], true); err != nil {
+		return errZDistLens
+	}
+	return nil
+}
+
+var (
+	lenBase  = [29]uint16{3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258}
+	lenExtra = [29]uint8{0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0}
+	distBase = [30]uint32{1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073,
+		4097, 6145, 8193, 12289, 16385, 24577}
+	distExtra = [30]uint8{0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13}
+)
+
+// codes decodes the symbols of a block with the given codes.
+func (f *inflater) codes(out []byte, lit, dist *huffman) ([]byte, error) {
+	for {
+		sym, err := f.decode(lit)
+		if err != nil {
+			if err == errZCodeLens {
+				return out, errZLitCode
+			}
+			return out, err
+		}
+		if sym < 256 {
+			if len(out) >= f.limit {
+				return out, errTooLarge
+			}
+			out = append(out, byte(sym))
+			continue
+		}
+		if sym == 256 {
+			return out, nil
+		}
+		sym -= 257
+		if sym >= 29 {
+			return out, errZLitCode
+		}
+		extra, err := f.take(uint(lenExtra[sym]))
+		if err != nil {
+			return out, err
+		}
+		n := int(lenBase[sym]) + int(extra)
+		ds, err := f.decode(dist)
+		if err != nil {
+			if err == errZCodeLens {
+				return out, errZDistCode
+			}
+			return out, err
+		}
+		if ds >= 30 {
+			return out, errZDistCode
+		}
+		dextra, err := f.take(uint(distExtra[ds]))
+		if err != nil {
+			return out, err
+		}
+		d := int(distBase[ds]) + int(dextra)
+		if d > len(out)-f.start {
+			return out, errZTooFar
+		}
+		if len(out)+n > f.limit {
+			return out, errTooLarge
+		}
+		from := len(out) - d
+		if d >= n {
+			out = append(out, out[from:from+n]...)
+		} else {
+			for i := 0; i < n; i++ {
+				out = append(out, out[from+i])
+			}
+		}
+	}
+}

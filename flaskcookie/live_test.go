@@ -1,0 +1,218 @@
+package flaskcookie
+
+import (
+	"bytes"
+	"encoding/base64"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/flaskbridge/flaskbridge/internal/pyharness"
+)
+
+func TestDeflateMatchesCPython(t *testing.T) {
+	h := pyharness.Start(t, "flask31")
+	rng := rand.New(rand.NewPCG(1, 2))
+	var inputs [][]byte
+	inputs = append(inputs, nil, []byte("a"), []byte("hello"), bytes.Repeat([]byte("a"), 1000))
+	for i := 0; i < 300; i++ {
+		n := rng.IntN(3000)
+		if i%50 == 0 {
+			n = rng.IntN(200000)
+		}
+		alpha := 2 + rng.IntN(60)
+		b := make([]byte, n)
+		for j := range b {
+			if j > 10 && rng.IntN(4) == 0 {
+				k := rng.IntN(j)
+				b[j] = b[k]
+			} else {
+				b[j] = byte('0' + rng.IntN(alpha))
+			}
+		}
+		inputs = append(inputs, b)
+	}
+	// Incompressible, very repetitive, and sizes around the window.
+	for _, n := range []int{100, 5000, 40000, 65535, 65536, 65537, 70000, 131072, 300000} {
+		b := make([]byte, n)
+		for j := range b {
+			b[j] = byte(rng.Uint32())
+		}
+		inputs = append(inputs, b, bytes.Repeat([]byte("ab"), n/2), bytes.Repeat([]byte{0}, n))
+		c := make([]byte, n)
+		const text = `{"_id":"0123456789abcdef","n":[1,2,3]} `
+		for j := range c {
+			c[j] = text[rng.IntN(len(text))]
+		}
+		inputs = append(inputs, c)
+	}
+	var enc []string
+	for _, in := range inputs {
+		enc = append(enc, base64.StdEncoding.EncodeToString(in))
+	}
+	var out []string
+	h.MustCall(t, "cookie.zlib_compress_many", map[string]any{"items": enc}, &out)
+	bad := 0
+	for i, in := range inputs {
+		want, _ := base64.StdEncoding.DecodeString(out[i])
+		got := deflate(nil, in)
+		if !bytes.Equal(got, want) {
+			bad++
+			if bad < 5 {
+				t.Errorf("input %d (%d bytes): got %d bytes, want %d; first diff at %d", i, len(in), len(got), len(want), firstDiff(got, want))
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d differ", bad, len(inputs))
+	}
+}
+
+func firstDiff(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+// TestBase64MatchesPython decodes random texts, near-base64 and not, as
+// itsdangerous's base64_decode and base64.b64decode do.
+func TestBase64MatchesPython(t *testing.T) {
+	h := pyharness.Start(t, "flask31")
+	rng := rand.New(rand.NewPCG(3, 4))
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=="
+	var texts []string
+	for i := 0; i < 2000; i++ {
+		n := rng.IntN(14)
+		b := make([]byte, n)
+		for j := range b {
+			switch rng.IntN(12) {
+			case 0:
+				b[j] = byte(rng.IntN(256))
+			case 1:
+				b[j] = " \n\t.!*"[rng.IntN(6)]
+			default:
+				b[j] = alphabet[rng.IntN(len(alphabet))]
+			}
+		}
+		texts = append(texts, string(b))
+	}
+	for _, kind := range []string{"url", "std"} {
+		var items []string
+		for _, s := range texts {
+			if kind == "std" && !isASCII(s) {
+				continue // b64decode refuses non-ASCII str; the tag code checks it first
+			}
+			items = append(items, latin1String(s))
+		}
+		var out []struct{ Data, Error string }
+		h.MustCall(t, "cookie.base64_decode_many", map[string]any{"items": items, "kind": kind}, &out)
+		for i, s := range items {
+			raw := fromLatin1(s)
+			var got []byte
+			var err error
+			if kind == "url" {
+				got, err = decodeURL64(nil, []byte(raw))
+			} else {
+				got, err = decodeStd64(nil, raw)
+			}
+			want := out[i]
+			switch {
+			case want.Error != "" && err == nil:
+				t.Errorf("%s %q: Python fails (%s), Go gives %x", kind, raw, want.Error, got)
+			case want.Error == "" && err != nil:
+				t.Errorf("%s %q: Python gives %s, Go fails: %v", kind, raw, want.Data, err)
+			case want.Error == "" && base64.StdEncoding.EncodeToString(got) != want.Data:
+				t.Errorf("%s %q: Go %x, Python %s", kind, raw, got, want.Data)
+			}
+		}
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// latin1String turns bytes into the str whose latin-1 encoding they are.
+func latin1String(s string) string {
+	r := make([]rune, len(s))
+	for i := 0; i < len(s); i++ {
+		r[i] = rune(s[i])
+	}
+	return string(r)
+}
+
+func fromLatin1(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		b = append(b, byte(r))
+	}
+	return string(b)
+}
+
+// TestInflateMatchesPython inflates valid, cut and corrupted zlib streams
+// and compares with zlib.decompress: the same data, or an error for both.
+func TestInflateMatchesPython(t *testing.T) {
+	h := pyharness.Start(t, "flask31")
+	rng := rand.New(rand.NewPCG(5, 6))
+	var streams [][]byte
+	for i := 0; i < 400; i++ {
+		n := rng.IntN(2000)
+		b := make([]byte, n)
+		for j := range b {
+			b[j] = byte('a' + rng.IntN(1+rng.IntN(26)))
+		}
+		z := deflate(nil, b)
+		switch rng.IntN(5) {
+		case 0: // as it is
+		case 1:
+			z = z[:rng.IntN(len(z)+1)]
+		case 2:
+			for k := 0; k < 1+rng.IntN(3); k++ {
+				z[rng.IntN(len(z))] ^= byte(1 << rng.IntN(8))
+			}
+		case 3:
+			z[2+rng.IntN(len(z)-2)] = byte(rng.Uint32())
+		default:
+			z = append(z, "trailing"...)
+		}
+		streams = append(streams, z)
+	}
+	// Hand-made streams: stored, fixed and dynamic blocks, odd headers.
+	streams = append(streams,
+		[]byte{0x78, 0x01, 0x01, 0x00, 0x00, 0xff, 0xff, 0, 0, 0, 1},            // empty stored block
+		[]byte{0x78, 0x01, 0x01, 0x01, 0x00, 0xfe, 0xff, 'a', 0, 0x62, 0, 0x62}, // one stored byte
+		[]byte{0x78, 0x01, 0x01, 0x01, 0x00, 0xff, 0xff, 'a', 0, 0x62, 0, 0x62}, // bad NLEN
+		[]byte{0x78, 0x9c, 0x07, 0, 0, 0, 0, 1},                                 // block type 3
+		[]byte{0x78, 0xbb, 0x03, 0x00, 0, 0, 0, 1},                              // FDICT
+		[]byte{0x88, 0x1c, 0x03, 0x00, 0, 0, 0, 1},                              // window 2^16
+		[]byte{0x78, 0x9c, 0x03, 0x00, 0, 0, 0, 1},                              // empty, fixed
+		[]byte{0x78, 0x9c, 0x03, 0x00, 0, 0, 0, 2},                              // bad checksum
+		[]byte{0x78, 0x9c},
+		[]byte{0x79, 0x9c, 0x03, 0x00, 0, 0, 0, 1},
+	)
+	var items []string
+	for _, z := range streams {
+		items = append(items, base64.StdEncoding.EncodeToString(z))
+	}
+	var out []struct{ Data, Error string }
+	h.MustCall(t, "cookie.decompress_many", map[string]any{"items": items}, &out)
+	for i, z := range streams {
+		got, err := inflate(nil, z, 1<<20)
+		want := out[i]
+		switch {
+		case want.Error != "" && err == nil:
+			t.Errorf("stream %d %x: Python fails (%s), Go inflates %d bytes", i, truncate(z, 40), want.Error, len(got))
+		case want.Error == "" && err != nil:
+			t.Errorf("stream %d %x: Python inflates it, Go fails: %v", i, truncate(z, 40), err)
+		case want.Error == "" && base64.StdEncoding.EncodeToString(got) != want.Data:
+			t.Errorf("stream %d: different data", i)
+		}
+	}
+}

@@ -1,0 +1,135 @@
+package pyjson
+
+import (
+	"unsafe"
+
+	"github.com/flaskbridge/flaskbridge/py"
+)
+
+// Boxing: putting a string, an int64 or a float64 in an interface makes Go
+// allocate a copy of it, one allocation per value, and a session is mostly
+// such values. The decoder keeps them in slabs (arrays of its own) instead
+// and makes each interface point to its slab element, which is never
+// written again: a few allocations per document instead of one per value.
+// The dicts and lists come from slabs too.
+//
+// An interface value is a type word and a data word pointing to the value.
+// That layout is checked when the package starts; should it ever differ,
+// values are boxed the ordinary way.
+
+type eface struct {
+	typ  unsafe.Pointer
+	data unsafe.Pointer
+}
+
+func typeWord(v any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&v)).typ }
+
+var (
+	stringType  = typeWord("")
+	int64Type   = typeWord(int64(0))
+	float64Type = typeWord(float64(0))
+	slabsWork   = checkBoxing()
+)
+
+func box(typ, data unsafe.Pointer) any {
+	var v any
+	e := (*eface)(unsafe.Pointer(&v))
+	e.typ, e.data = typ, data
+	return v
+}
+
+func checkBoxing() bool {
+	s, n, f := "box check", int64(-1)<<50, -2.5
+	vs, vn, vf := box(stringType, unsafe.Pointer(&s)), box(int64Type, unsafe.Pointer(&n)), box(float64Type, unsafe.Pointer(&f))
+	gs, ok1 := vs.(string)
+	gn, ok2 := vn.(int64)
+	gf, ok3 := vf.(float64)
+	return ok1 && ok2 && ok3 && gs == s && gn == n && gf == f && vs == any("box check")
+}
+
+// slabs hold the values of one decoding.
+type slabs struct {
+	strs   []string
+	ints   []int64
+	floats []float64
+	dicts  []py.Dict
+	lists  []py.List
+	items  []py.Value
+}
+
+// slabSize is the size of the next slab: small for small documents,
+// growing up to a bound.
+func slabSize(prev int) int { return min(max(8, 2*prev), 512) }
+
+func (b *slabs) str(s string) py.Value {
+	if !slabsWork {
+		return s
+	}
+	if len(b.strs) == cap(b.strs) {
+		b.strs = make([]string, 0, slabSize(cap(b.strs)))
+	}
+	b.strs = append(b.strs, s)
+	return box(stringType, unsafe.Pointer(&b.strs[len(b.strs)-1]))
+}
+
+func (b *slabs) int(n int64) py.Value {
+	if !slabsWork || (n >= 0 && n < 256) {
+		return n // small ints are boxed without allocating
+	}
+	if len(b.ints) == cap(b.ints) {
+		b.ints = make([]int64, 0, slabSize(cap(b.ints)))
+	}
+	b.ints = append(b.ints, n)
+	return box(int64Type, unsafe.Pointer(&b.ints[len(b.ints)-1]))
+}
+
+func (b *slabs) float(f float64) py.Value {
+	if !slabsWork {
+		return f
+	}
+	if len(b.floats) == cap(b.floats) {
+		b.floats = make([]float64, 0, slabSize(cap(b.floats)))
+	}
+	b.floats = append(b.floats, f)
+	return box(float64Type, unsafe.Pointer(&b.floats[len(b.floats)-1]))
+}
+
+// dict returns an empty dict with room for n entries.
+func (b *slabs) dict(n int) *py.Dict {
+	if len(b.dicts) == cap(b.dicts) {
+		b.dicts = make([]py.Dict, 0, min(slabSize(cap(b.dicts)), 64))
+	}
+	b.dicts = b.dicts[:len(b.dicts)+1]
+	d := &b.dicts[len(b.dicts)-1]
+	d.Grow(n)
+	return d
+}
+
+// list returns a list holding a copy of items.
+func (b *slabs) list(items []py.Value) *py.List {
+	if len(b.lists) == cap(b.lists) {
+		b.lists = make([]py.List, 0, min(slabSize(cap(b.lists)), 64))
+	}
+	b.lists = b.lists[:len(b.lists)+1]
+	l := &b.lists[len(b.lists)-1]
+	l.Items = b.copyItems(items)
+	return l
+}
+
+// copyItems copies items into memory carved from a slab, its capacity cut
+// so that appending to one list never writes into the next.
+func (b *slabs) copyItems(items []py.Value) []py.Value {
+	n := len(items)
+	if n == 0 {
+		return nil
+	}
+	if n > 64 {
+		return append([]py.Value(nil), items...)
+	}
+	if cap(b.items)-len(b.items) < n {
+		b.items = make([]py.Value, 0, max(n, slabSize(cap(b.items))))
+	}
+	start := len(b.items)
+	b.items = append(b.items, items...)
+	return b.items[start : start+n : start+n]
+}
