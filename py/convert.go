@@ -893,7 +893,10 @@ func (d *decoder) decode(v Value, rv reflect.Value, depth int) error {
 		rv.SetUint(u)
 		return nil
 	case reflect.Float32, reflect.Float64:
-		f, err := toFloat(v)
+		f, ok, err := toFloat(v)
+		if !ok {
+			return d.mismatch(v, t)
+		}
 		if err != nil {
 			return err
 		}
@@ -929,43 +932,44 @@ func isBool(v Value) bool {
 	return ok
 }
 
-// toFloat converts a number as Python's float() does.
-func toFloat(v Value) (float64, error) {
+// toFloat converts a number as Python's float() does; ok is false for a
+// value that is not a number (a bool is not taken as one).
+func toFloat(v Value) (f float64, ok bool, err error) {
 	switch x := v.(type) {
 	case float64:
-		return x, nil
+		return x, true, nil
 	case float32:
-		return float64(x), nil
+		return float64(x), true, nil
 	case bool:
-		return 0, fmt.Errorf("%w: cannot decode bool into a Go float", ErrType)
+		return 0, false, nil
 	case Decimal:
-		if x.kind == decSNaN {
-			return 0, fmt.Errorf("%w: cannot convert a signaling NaN Decimal to float", ErrRange)
-		}
-		if x.kind == decNaN {
-			return math.NaN(), nil
+		switch x.kind {
+		case decSNaN:
+			return 0, true, fmt.Errorf("%w: cannot convert a signaling NaN Decimal to float", ErrRange)
+		case decNaN:
+			return math.NaN(), true, nil
 		}
 		f, err := strconv.ParseFloat(x.String(), 64)
 		if err != nil && !errors.Is(err, strconv.ErrRange) {
-			return 0, fmt.Errorf("%w: Decimal %s", ErrRange, x)
+			return 0, true, fmt.Errorf("%w: Decimal %s", ErrRange, x)
 		}
-		return f, nil
+		return f, true, nil // beyond the float range: inf or 0, as float() gives
 	}
-	n, ok := asNumber(v)
-	if !ok {
-		return 0, fmt.Errorf("%w: cannot decode %s into a Go float", ErrType, TypeName(v))
+	n, isNum := asNumber(v)
+	if !isNum {
+		return 0, false, nil
 	}
 	switch n.kind {
 	case 'i':
-		return float64(n.i), nil
+		return float64(n.i), true, nil
 	case 'b':
 		f, _ := new(big.Float).SetInt(n.b).Float64()
 		if math.IsInf(f, 0) {
-			return 0, fmt.Errorf("%w: int too large to convert to float", ErrRange)
+			return 0, true, fmt.Errorf("%w: int too large to convert to float", ErrRange)
 		}
-		return f, nil
+		return f, true, nil
 	}
-	return 0, fmt.Errorf("%w: cannot decode %s into a Go float", ErrType, TypeName(v))
+	return 0, false, nil
 }
 
 func (d *decoder) decodeTime(v Value, rv reflect.Value) error {

@@ -104,8 +104,6 @@ func (p *printer) leave(ptr unsafe.Pointer) {
 	}
 }
 
-func (p *printer) str(s string) { p.buf = appendStrRepr(p.buf, s) }
-
 func (p *printer) value(v Value) {
 	switch x := v.(type) {
 	case nil:
