@@ -57,10 +57,13 @@ func (e *encoder) json(b []byte, v any) ([]byte, error) {
 	case nil:
 		return append(b, "null"...), nil
 	case *py.Dict:
+		if x == nil {
+			return append(b, "null"...), nil
+		}
 		return e.jsonDict(b, x)
 	case *py.List:
 		if x == nil {
-			return append(b, "[]"...), nil
+			return append(b, "null"...), nil
 		}
 		return e.jsonArray(b, x.Items)
 	case py.Tuple:
@@ -73,15 +76,18 @@ func (e *encoder) json(b []byte, v any) ([]byte, error) {
 		return appendJSONBase64(b, x), nil
 	case *py.ByteArray:
 		if x == nil {
-			return appendJSONBase64(b, nil), nil
+			return append(b, "null"...), nil
 		}
 		return appendJSONBase64(b, x.Data), nil
 	case *py.OrderedDict:
 		if x == nil {
-			return append(b, "{}"...), nil
+			return append(b, "null"...), nil
 		}
 		return e.jsonDict(b, &x.Dict)
 	case *py.Set:
+		if x == nil {
+			return append(b, "null"...), nil
+		}
 		return e.jsonSet(b, x)
 	case py.DateTime, py.Date, py.Time, py.TimeDelta, py.UUID, py.Decimal:
 		return appendJSONText(b, v)
@@ -115,6 +121,9 @@ func (e *encoder) json(b []byte, v any) ([]byte, error) {
 	case time.Time:
 		return appendJSONText(b, py.DateTimeOf(x))
 	case *py.Object:
+		if x == nil {
+			return append(b, "null"...), nil
+		}
 		return b, newPathError(v, fmt.Errorf("%w: an instance of a class msgspec.json does not know", ErrUnsupported))
 	case py.Global, *py.Global, py.TimeZone:
 		return b, newPathError(v, ErrUnsupported)

@@ -98,12 +98,12 @@ func (e *encoder) msgpack(b []byte, v any) ([]byte, error) {
 		return append(b, mpNil), nil
 	case *py.Dict:
 		if x == nil {
-			return append(b, 0x80), nil
+			return append(b, mpNil), nil
 		}
 		return e.msgpackDict(b, x)
 	case *py.List:
 		if x == nil {
-			return append(b, 0x90), nil
+			return append(b, mpNil), nil
 		}
 		return e.msgpackArray(b, x.Items)
 	case py.Tuple:
@@ -116,15 +116,18 @@ func (e *encoder) msgpack(b []byte, v any) ([]byte, error) {
 		return appendMsgpackBin(b, x, v)
 	case *py.ByteArray:
 		if x == nil {
-			return appendMsgpackBin(b, nil, v)
+			return append(b, mpNil), nil
 		}
 		return appendMsgpackBin(b, x.Data, v)
 	case *py.OrderedDict:
 		if x == nil {
-			return append(b, 0x80), nil
+			return append(b, mpNil), nil
 		}
 		return e.msgpackDict(b, &x.Dict)
 	case *py.Set:
+		if x == nil {
+			return append(b, mpNil), nil
+		}
 		return e.msgpackSet(b, x)
 	case py.DateTime:
 		return appendMsgpackDateTime(b, x)
@@ -177,6 +180,9 @@ func (e *encoder) msgpack(b []byte, v any) ([]byte, error) {
 	case time.Time:
 		return appendMsgpackDateTime(b, py.DateTimeOf(x))
 	case *py.Object:
+		if x == nil {
+			return append(b, mpNil), nil
+		}
 		if code, data, ok := ExtOf(x); ok {
 			return appendMsgpackExt(b, code, data), nil
 		}
@@ -293,11 +299,20 @@ func appendMsgpackBigInt(b []byte, x *big.Int, v any) ([]byte, error) {
 	return b, newPathError(v, fmt.Errorf("%w: can't serialize ints < -2**63 or > 2**64 - 1", ErrIntRange))
 }
 
-// appendMsgpackFloat writes float64 always, with the value's own bits (a
-// NaN keeps its payload: Python's float('nan') is 7ff8000000000000).
+// goNaN is the bit pattern of Go's math.NaN().
+const goNaN = 0x7ff8000000000001
+
+// appendMsgpackFloat writes float64 always, with the value's own bits, so
+// that a NaN read from Python keeps its payload; only Go's math.NaN(),
+// which a Python process does not make, is written as Python's
+// float('nan'), 7ff8000000000000.
 func appendMsgpackFloat(b []byte, f float64) []byte {
 	b = append(b, mpFloat64)
-	return binary.BigEndian.AppendUint64(b, math.Float64bits(f))
+	bits := math.Float64bits(f)
+	if bits == goNaN {
+		bits = 0x7ff8000000000000
+	}
+	return binary.BigEndian.AppendUint64(b, bits)
 }
 
 func appendMsgpackArrayHeader(b []byte, n int) []byte {

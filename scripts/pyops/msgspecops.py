@@ -219,10 +219,13 @@ def _rand_float(r):
 _ALPHABET = "abcxyzABC 019_-/\"\\\n\t\x00\x01\x1f\x7f\u00e9\u00ff\u0100\u20ac\u4e2d\U0001f600\U00010000\ufffd\u2028"
 
 
+_LONG = [True]  # 64 KiB strings and 300-item containers too (off for the golden vectors)
+
+
 def _rand_str(r, maxlen=12):
     k = r.randrange(40)
     if k == 0:
-        n = r.choice([31, 32, 255, 256, 300, 65535, 65536]) if r.random() < 0.3 else r.choice([31, 32, 255, 256, 300])
+        n = r.choice([31, 32, 255, 256, 300, 65535, 65536]) if _LONG[0] and r.random() < 0.3 else r.choice([31, 32, 255, 256, 300])
         return "".join(r.choice("abc") for _ in range(n))
     n = r.randrange(maxlen)
     return "".join(r.choice(_ALPHABET) for _ in range(n))
@@ -315,7 +318,7 @@ def _rand_value(r, fmt, depth=0):
     if depth > 3 or r.random() < 0.45:
         return _rand_scalar(r)
     k = r.randrange(6)
-    n = r.choice([0, 1, 2, 3, 5, 15, 16, 17]) if depth > 0 or r.random() < 0.9 else r.choice([70, 300])
+    n = r.choice([0, 1, 2, 3, 5, 15, 16, 17]) if depth > 0 or r.random() < 0.9 else r.choice([70, 300] if _LONG[0] else [20])
     if depth > 1:
         n = min(n, 3)
     if k == 0:
@@ -333,9 +336,10 @@ def _rand_value(r, fmt, depth=0):
 
 
 @op
-def random_values(seed, count, format):
+def random_values(seed, count, format, long_strings=True):
     """count random values (for format: its keys) with repr and what
     msgspec writes for each, or the error it raises."""
+    _LONG[0] = long_strings
     r = random.Random(seed)
     out = []
     for _ in range(count):
