@@ -119,6 +119,7 @@ func parseIntPickle(data []byte, proto1 bool) (int64, int, error) {
 		return 0, 0, fmt.Errorf("%w: at offset %d: %s", ErrHeader, i, fmt.Sprintf(format, args...))
 	}
 	need := func(n int) bool { return len(data)-i >= n }
+	frameStart, frameSize := -1, uint64(0)
 	if !proto1 {
 		if !need(2) || data[0] != 0x80 {
 			return bad("no PROTO opcode")
@@ -131,10 +132,11 @@ func parseIntPickle(data []byte, proto1 bool) (int64, int, error) {
 			if !need(9) {
 				return bad("truncated FRAME")
 			}
-			size := binary.LittleEndian.Uint64(data[i+1:])
+			frameSize = binary.LittleEndian.Uint64(data[i+1:])
 			i += 9
-			if size > uint64(len(data)-i) || size > 64 {
-				return bad("FRAME of %d bytes", size)
+			frameStart = i
+			if frameSize > uint64(len(data)-i) || frameSize > 64 {
+				return bad("FRAME of %d bytes", frameSize)
 			}
 		}
 	}
@@ -163,24 +165,20 @@ func parseIntPickle(data []byte, proto1 bool) (int64, int, error) {
 		}
 		v = int64(int32(binary.LittleEndian.Uint32(data[i:])))
 		i += 4
-	case 'I', 'L': // INT, LONG: decimal text up to "\n" (protocol 1 beyond 32 bits)
+	case 'L': // LONG: repr(int) + "L\n", protocol 1's form beyond 32 bits
 		if !proto1 {
-			return bad("text int opcode %q in a protocol 2+ pickle", op)
+			return bad("LONG opcode in a protocol 2+ pickle")
 		}
 		end := i
 		for end < len(data) && data[end] != '\n' && end-i < 24 {
 			end++
 		}
 		if end >= len(data) || data[end] != '\n' {
-			return bad("unterminated text int")
+			return bad("unterminated LONG")
 		}
-		text := string(data[i:end])
-		if op == 'L' && len(text) > 0 && text[len(text)-1] == 'L' {
-			text = text[:len(text)-1]
-		}
-		n, err := strconv.ParseInt(text, 10, 64)
-		if err != nil {
-			return bad("int %q", text)
+		n, ok := canonicalLong(data[i:end])
+		if !ok {
+			return bad("LONG %q is not what pickle writes", data[i:end])
 		}
 		v = n
 		i = end + 1
@@ -208,7 +206,34 @@ func parseIntPickle(data []byte, proto1 bool) (int64, int, error) {
 	if !need(1) || data[i] != '.' {
 		return bad("no STOP after the int")
 	}
-	return v, i + 1, nil
+	i++
+	if frameStart >= 0 && uint64(i-frameStart) != frameSize {
+		// pickle.dump frames the whole int pickle, and nothing else.
+		return bad("FRAME of %d bytes around a %d byte int pickle", frameSize, i-frameStart)
+	}
+	return v, i, nil
+}
+
+// canonicalLong reads the text pickle writes for a LONG: an optional "-",
+// decimal digits without leading zeros, and "L".
+func canonicalLong(b []byte) (int64, bool) {
+	if len(b) < 2 || b[len(b)-1] != 'L' {
+		return 0, false
+	}
+	digits := b[:len(b)-1]
+	if digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || (digits[0] == '0' && len(digits) > 1) {
+		return 0, false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(string(b[:len(b)-1]), 10, 64)
+	return n, err == nil
 }
 
 // longLE is the little-endian two's complement integer of b (at most 8
