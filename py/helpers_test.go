@@ -13,8 +13,7 @@ import (
 // the order of a set (CPython prints sets in hash order).
 func canonRepr(v Value) string {
 	p := printer{sortSets: true}
-	p.value(v)
-	return string(p.buf)
+	return string(p.value(nil, v))
 }
 
 // hasMultiSet reports whether v holds a set of two items or more, whose

@@ -44,23 +44,21 @@ import (
 // A container that holds itself prints as CPython prints it: [[...]],
 // {'a': {...}}, OrderedDict([('a', ...)]).
 func Repr(v Value) string {
-	p := printer{buf: make([]byte, 0, 64)}
-	p.value(v)
+	var p printer
+	b := p.value(make([]byte, 0, 128), v)
 	// The buffer is not used again, so it can become the string's memory,
 	// as strings.Builder does.
-	return unsafe.String(unsafe.SliceData(p.buf), len(p.buf))
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // AppendRepr appends Repr(v) to dst and returns the extended buffer.
 func AppendRepr(dst []byte, v Value) []byte {
-	p := printer{buf: dst}
-	p.value(v)
-	return p.buf
+	var p printer
+	return p.value(dst, v)
 }
 
-// printer writes reprs into buf.
+// printer writes reprs; its methods append to a buffer and return it.
 type printer struct {
-	buf []byte
 	// active holds the containers being printed, to print a container
 	// that holds itself as "..." the way CPython's Py_ReprEnter does.
 	// Past activeLinear entries a map takes over the lookups.
@@ -104,132 +102,133 @@ func (p *printer) leave(ptr unsafe.Pointer) {
 	}
 }
 
-func (p *printer) value(v Value) {
+func (p *printer) value(b []byte, v Value) []byte {
 	switch x := v.(type) {
 	case nil:
-		p.buf = append(p.buf, "None"...)
+		b = append(b, "None"...)
 	case string:
-		p.buf = appendStrRepr(p.buf, x)
+		b = appendStrRepr(b, x)
 	case bool:
 		if x {
-			p.buf = append(p.buf, "True"...)
+			b = append(b, "True"...)
 		} else {
-			p.buf = append(p.buf, "False"...)
+			b = append(b, "False"...)
 		}
 	case int64:
-		p.buf = strconv.AppendInt(p.buf, x, 10)
+		b = strconv.AppendInt(b, x, 10)
 	case float64:
-		p.buf = appendFloatRepr(p.buf, x)
+		b = appendFloatRepr(b, x)
 	case *Dict:
 		if x == nil {
-			p.none()
-			return
+			b = p.none(b)
+			return b
 		}
-		p.dict(x)
+		b = p.dict(b, x)
 	case *List:
 		if x == nil {
-			p.none()
-			return
+			b = p.none(b)
+			return b
 		}
-		p.list(x)
+		b = p.list(b, x)
 	case Tuple:
-		p.tuple(x)
+		b = p.tuple(b, x)
 	case Markup:
-		p.buf = append(p.buf, "Markup("...)
-		p.buf = appendStrRepr(p.buf, string(x))
-		p.buf = append(p.buf, ')')
+		b = append(b, "Markup("...)
+		b = appendStrRepr(b, string(x))
+		b = append(b, ')')
 	case Bytes:
-		p.buf = appendBytesRepr(p.buf, x, false)
+		b = appendBytesRepr(b, x, false)
 	case *ByteArray:
 		if x == nil {
-			p.none()
-			return
+			b = p.none(b)
+			return b
 		}
-		p.buf = append(p.buf, "bytearray("...)
-		p.buf = appendByteArrayRepr(p.buf, x.Data)
-		p.buf = append(p.buf, ')')
+		b = append(b, "bytearray("...)
+		b = appendByteArrayRepr(b, x.Data)
+		b = append(b, ')')
 	case *big.Int:
 		if x == nil {
-			p.none()
-			return
+			b = p.none(b)
+			return b
 		}
-		p.buf = x.Append(p.buf, 10)
+		b = x.Append(b, 10)
 	case *OrderedDict:
 		if x == nil {
-			p.none()
-			return
+			b = p.none(b)
+			return b
 		}
-		p.orderedDict(x)
+		b = p.orderedDict(b, x)
 	case *Set:
 		if x == nil {
-			p.none()
-			return
+			b = p.none(b)
+			return b
 		}
-		p.set(x)
+		b = p.set(b, x)
 	case DateTime:
-		p.dateTime(x)
+		b = p.dateTime(b, x)
 	case Date:
-		p.buf = append(p.buf, "datetime.date("...)
-		p.ints(x.Year, x.Month, x.Day)
-		p.buf = append(p.buf, ')')
+		b = append(b, "datetime.date("...)
+		b = p.ints(b, x.Year, x.Month, x.Day)
+		b = append(b, ')')
 	case Time:
-		p.time(x)
+		b = p.time(b, x)
 	case TimeDelta:
-		p.timeDelta(x)
+		b = p.timeDelta(b, x)
 	case TimeZone:
-		p.timeZone(x)
+		b = p.timeZone(b, x)
 	case Decimal:
-		p.buf = append(p.buf, "Decimal('"...)
-		p.buf = x.appendString(p.buf)
-		p.buf = append(p.buf, "')"...)
+		b = append(b, "Decimal('"...)
+		b = x.appendString(b)
+		b = append(b, "')"...)
 	case UUID:
-		p.buf = append(p.buf, "UUID('"...)
-		p.buf = x.appendString(p.buf)
-		p.buf = append(p.buf, "')"...)
+		b = append(b, "UUID('"...)
+		b = x.appendString(b)
+		b = append(b, "')"...)
 	case Global:
-		p.global(x)
+		b = p.global(b, x)
 	case *Global:
 		if x == nil {
-			p.none()
-			return
+			b = p.none(b)
+			return b
 		}
-		p.global(*x)
+		b = p.global(b, *x)
 	case *Object:
 		if x == nil {
-			p.none()
-			return
+			b = p.none(b)
+			return b
 		}
-		p.object(x)
+		b = p.object(b, x)
 	case int:
-		p.buf = strconv.AppendInt(p.buf, int64(x), 10)
+		b = strconv.AppendInt(b, int64(x), 10)
 	case int32:
-		p.buf = strconv.AppendInt(p.buf, int64(x), 10)
+		b = strconv.AppendInt(b, int64(x), 10)
 	case int16:
-		p.buf = strconv.AppendInt(p.buf, int64(x), 10)
+		b = strconv.AppendInt(b, int64(x), 10)
 	case int8:
-		p.buf = strconv.AppendInt(p.buf, int64(x), 10)
+		b = strconv.AppendInt(b, int64(x), 10)
 	case uint:
-		p.buf = strconv.AppendUint(p.buf, uint64(x), 10)
+		b = strconv.AppendUint(b, uint64(x), 10)
 	case uint64:
-		p.buf = strconv.AppendUint(p.buf, x, 10)
+		b = strconv.AppendUint(b, x, 10)
 	case uint32:
-		p.buf = strconv.AppendUint(p.buf, uint64(x), 10)
+		b = strconv.AppendUint(b, uint64(x), 10)
 	case uint16:
-		p.buf = strconv.AppendUint(p.buf, uint64(x), 10)
+		b = strconv.AppendUint(b, uint64(x), 10)
 	case uint8:
-		p.buf = strconv.AppendUint(p.buf, uint64(x), 10)
+		b = strconv.AppendUint(b, uint64(x), 10)
 	case float32:
-		p.buf = appendFloatRepr(p.buf, float64(x))
+		b = appendFloatRepr(b, float64(x))
 	default:
 		m, err := ValueOf(v)
 		if err != nil || !isModel(m) {
-			p.buf = append(p.buf, "<Go "...)
-			p.buf = append(p.buf, reflect.TypeOf(v).String()...)
-			p.buf = append(p.buf, '>')
-			return
+			b = append(b, "<Go "...)
+			b = append(b, reflect.TypeOf(v).String()...)
+			b = append(b, '>')
+			return b
 		}
-		p.value(m)
+		b = p.value(b, m)
 	}
+	return b
 }
 
 // isModel reports whether v's dynamic type is one the printer handles
@@ -244,209 +243,220 @@ func isModel(v Value) bool {
 	return false
 }
 
-func (p *printer) none() { p.buf = append(p.buf, "None"...) }
+func (p *printer) none(b []byte) []byte { return append(b, "None"...) }
 
-func (p *printer) ints(vs ...int) {
+func (p *printer) ints(b []byte, vs ...int) []byte {
 	for i, v := range vs {
 		if i > 0 {
-			p.buf = append(p.buf, ", "...)
+			b = append(b, ", "...)
 		}
-		p.buf = strconv.AppendInt(p.buf, int64(v), 10)
+		b = strconv.AppendInt(b, int64(v), 10)
 	}
+	return b
 }
 
-func (p *printer) list(l *List) {
+func (p *printer) list(b []byte, l *List) []byte {
 	ptr := unsafe.Pointer(l)
 	if !p.enter(ptr) {
-		p.buf = append(p.buf, "[...]"...)
-		return
+		b = append(b, "[...]"...)
+		return b
 	}
-	p.buf = append(p.buf, '[')
+	b = append(b, '[')
 	for i, it := range l.Items {
 		if i > 0 {
-			p.buf = append(p.buf, ", "...)
+			b = append(b, ", "...)
 		}
-		p.value(it)
+		b = p.value(b, it)
 	}
-	p.buf = append(p.buf, ']')
+	b = append(b, ']')
 	p.leave(ptr)
+	return b
 }
 
-func (p *printer) tuple(t Tuple) {
+func (p *printer) tuple(b []byte, t Tuple) []byte {
 	if len(t) == 0 {
-		p.buf = append(p.buf, "()"...)
-		return
+		b = append(b, "()"...)
+		return b
 	}
 	// A Go slice can hold itself, which a Python tuple cannot; the guard
 	// keeps such a value from recursing forever.
 	ptr := unsafe.Pointer(unsafe.SliceData(t))
 	if !p.enter(ptr) {
-		p.buf = append(p.buf, "(...)"...)
-		return
+		b = append(b, "(...)"...)
+		return b
 	}
-	p.buf = append(p.buf, '(')
+	b = append(b, '(')
 	for i, it := range t {
 		if i > 0 {
-			p.buf = append(p.buf, ", "...)
+			b = append(b, ", "...)
 		}
-		p.value(it)
+		b = p.value(b, it)
 	}
 	if len(t) == 1 {
-		p.buf = append(p.buf, ',')
+		b = append(b, ',')
 	}
-	p.buf = append(p.buf, ')')
+	b = append(b, ')')
 	p.leave(ptr)
+	return b
 }
 
-func (p *printer) dict(d *Dict) {
+func (p *printer) dict(b []byte, d *Dict) []byte {
 	ptr := unsafe.Pointer(d)
 	if !p.enter(ptr) {
-		p.buf = append(p.buf, "{...}"...)
-		return
+		b = append(b, "{...}"...)
+		return b
 	}
-	p.buf = append(p.buf, '{')
+	b = append(b, '{')
 	for i := range d.entries {
 		if i > 0 {
-			p.buf = append(p.buf, ", "...)
+			b = append(b, ", "...)
 		}
 		e := &d.entries[i]
-		p.value(e.Key)
-		p.buf = append(p.buf, ": "...)
-		p.value(e.Value)
+		b = p.value(b, e.Key)
+		b = append(b, ": "...)
+		b = p.value(b, e.Value)
 	}
-	p.buf = append(p.buf, '}')
+	b = append(b, '}')
 	p.leave(ptr)
+	return b
 }
 
 // orderedDict prints Python 3.11's form: OrderedDict() or
 // OrderedDict([(key, value), ...]); a reference to itself prints as ...
-func (p *printer) orderedDict(d *OrderedDict) {
+func (p *printer) orderedDict(b []byte, d *OrderedDict) []byte {
 	ptr := unsafe.Pointer(d)
 	if !p.enter(ptr) {
-		p.buf = append(p.buf, "..."...)
-		return
+		b = append(b, "..."...)
+		return b
 	}
 	if len(d.entries) == 0 {
-		p.buf = append(p.buf, "OrderedDict()"...)
+		b = append(b, "OrderedDict()"...)
 	} else {
-		p.buf = append(p.buf, "OrderedDict(["...)
+		b = append(b, "OrderedDict(["...)
 		for i := range d.entries {
 			if i > 0 {
-				p.buf = append(p.buf, ", "...)
+				b = append(b, ", "...)
 			}
 			e := &d.entries[i]
-			p.buf = append(p.buf, '(')
-			p.value(e.Key)
-			p.buf = append(p.buf, ", "...)
-			p.value(e.Value)
-			p.buf = append(p.buf, ')')
+			b = append(b, '(')
+			b = p.value(b, e.Key)
+			b = append(b, ", "...)
+			b = p.value(b, e.Value)
+			b = append(b, ')')
 		}
-		p.buf = append(p.buf, "])"...)
+		b = append(b, "])"...)
 	}
 	p.leave(ptr)
+	return b
 }
 
-func (p *printer) set(s *Set) {
+func (p *printer) set(b []byte, s *Set) []byte {
 	name := "set"
 	if s.Frozen {
 		name = "frozenset"
 	}
 	if len(s.items) == 0 {
-		p.buf = append(p.buf, name...)
-		p.buf = append(p.buf, "()"...)
-		return
+		b = append(b, name...)
+		b = append(b, "()"...)
+		return b
 	}
 	ptr := unsafe.Pointer(s)
 	if !p.enter(ptr) {
-		p.buf = append(p.buf, name...)
-		p.buf = append(p.buf, "(...)"...)
-		return
+		b = append(b, name...)
+		b = append(b, "(...)"...)
+		return b
 	}
 	if s.Frozen {
-		p.buf = append(p.buf, "frozenset("...)
+		b = append(b, "frozenset("...)
 	}
-	p.buf = append(p.buf, '{')
+	b = append(b, '{')
 	if p.sortSets && len(s.items) > 1 {
-		start := len(p.buf)
+		start := len(b)
 		reprs := make([]string, len(s.items))
 		for i, it := range s.items {
-			p.value(it)
-			reprs[i] = string(p.buf[start:])
-			p.buf = p.buf[:start]
+			b = p.value(b, it)
+			reprs[i] = string(b[start:])
+			b = b[:start]
 		}
 		slices.Sort(reprs)
 		for i, r := range reprs {
 			if i > 0 {
-				p.buf = append(p.buf, ", "...)
+				b = append(b, ", "...)
 			}
-			p.buf = append(p.buf, r...)
+			b = append(b, r...)
 		}
 	} else {
 		for i, it := range s.items {
 			if i > 0 {
-				p.buf = append(p.buf, ", "...)
+				b = append(b, ", "...)
 			}
-			p.value(it)
+			b = p.value(b, it)
 		}
 	}
-	p.buf = append(p.buf, '}')
+	b = append(b, '}')
 	if s.Frozen {
-		p.buf = append(p.buf, ')')
+		b = append(b, ')')
 	}
 	p.leave(ptr)
+	return b
 }
 
 // dateTime prints datetime.datetime's C repr: the seconds and
 // microseconds only when not zero, then fold, then tzinfo.
-func (p *printer) dateTime(d DateTime) {
-	p.buf = append(p.buf, "datetime.datetime("...)
-	p.ints(d.Year, d.Month, d.Day, d.Hour, d.Minute)
-	p.clockTail(d.Second, d.Microsecond)
+func (p *printer) dateTime(b []byte, d DateTime) []byte {
+	b = append(b, "datetime.datetime("...)
+	b = p.ints(b, d.Year, d.Month, d.Day, d.Hour, d.Minute)
+	b = p.clockTail(b, d.Second, d.Microsecond)
 	if d.Fold != 0 {
-		p.fold(d.Fold)
+		b = p.fold(b, d.Fold)
 	}
 	if d.TZ != nil {
-		p.tzinfo(d.TZ)
+		b = p.tzinfo(b, d.TZ)
 	}
-	p.buf = append(p.buf, ')')
+	b = append(b, ')')
+	return b
 }
 
 // time prints datetime.time's C repr, where tzinfo comes before fold.
-func (p *printer) time(t Time) {
-	p.buf = append(p.buf, "datetime.time("...)
-	p.ints(t.Hour, t.Minute)
-	p.clockTail(t.Second, t.Microsecond)
+func (p *printer) time(b []byte, t Time) []byte {
+	b = append(b, "datetime.time("...)
+	b = p.ints(b, t.Hour, t.Minute)
+	b = p.clockTail(b, t.Second, t.Microsecond)
 	if t.TZ != nil {
-		p.tzinfo(t.TZ)
+		b = p.tzinfo(b, t.TZ)
 	}
 	if t.Fold != 0 {
-		p.fold(t.Fold)
+		b = p.fold(b, t.Fold)
 	}
-	p.buf = append(p.buf, ')')
+	b = append(b, ')')
+	return b
 }
 
-func (p *printer) clockTail(second, micro int) {
+func (p *printer) clockTail(b []byte, second, micro int) []byte {
 	if second != 0 || micro != 0 {
-		p.buf = append(p.buf, ", "...)
-		p.buf = strconv.AppendInt(p.buf, int64(second), 10)
+		b = append(b, ", "...)
+		b = strconv.AppendInt(b, int64(second), 10)
 	}
 	if micro != 0 {
-		p.buf = append(p.buf, ", "...)
-		p.buf = strconv.AppendInt(p.buf, int64(micro), 10)
+		b = append(b, ", "...)
+		b = strconv.AppendInt(b, int64(micro), 10)
 	}
+	return b
 }
 
-func (p *printer) fold(f int) {
-	p.buf = append(p.buf, ", fold="...)
-	p.buf = strconv.AppendInt(p.buf, int64(f), 10)
+func (p *printer) fold(b []byte, f int) []byte {
+	b = append(b, ", fold="...)
+	b = strconv.AppendInt(b, int64(f), 10)
+	return b
 }
 
-func (p *printer) tzinfo(tz TZInfo) {
-	p.buf = append(p.buf, ", tzinfo="...)
-	p.value(tz)
+func (p *printer) tzinfo(b []byte, tz TZInfo) []byte {
+	b = append(b, ", tzinfo="...)
+	b = p.value(b, tz)
+	return b
 }
 
-func (p *printer) timeDelta(t TimeDelta) {
+func (p *printer) timeDelta(b []byte, t TimeDelta) []byte {
 	if t.Seconds < 0 || t.Seconds >= secondsPerDay || t.Microseconds < 0 || t.Microseconds >= microsPerSecond {
 		// Not in Python's normal form (built by hand): print the value
 		// Python would hold.
@@ -454,60 +464,64 @@ func (p *printer) timeDelta(t TimeDelta) {
 			t = n
 		}
 	}
-	p.buf = append(p.buf, "datetime.timedelta("...)
+	b = append(b, "datetime.timedelta("...)
 	sep := false
 	field := func(name string, v int) {
 		if v == 0 {
 			return
 		}
 		if sep {
-			p.buf = append(p.buf, ", "...)
+			b = append(b, ", "...)
 		}
 		sep = true
-		p.buf = append(p.buf, name...)
-		p.buf = strconv.AppendInt(p.buf, int64(v), 10)
+		b = append(b, name...)
+		b = strconv.AppendInt(b, int64(v), 10)
 	}
 	field("days=", t.Days)
 	field("seconds=", t.Seconds)
 	field("microseconds=", t.Microseconds)
 	if !sep {
-		p.buf = append(p.buf, '0')
+		b = append(b, '0')
 	}
-	p.buf = append(p.buf, ')')
+	b = append(b, ')')
+	return b
 }
 
-func (p *printer) timeZone(z TimeZone) {
+func (p *printer) timeZone(b []byte, z TimeZone) []byte {
 	if z.IsUTC() {
-		p.buf = append(p.buf, "datetime.timezone.utc"...)
-		return
+		b = append(b, "datetime.timezone.utc"...)
+		return b
 	}
-	p.buf = append(p.buf, "datetime.timezone("...)
-	p.timeDelta(z.Offset)
+	b = append(b, "datetime.timezone("...)
+	b = p.timeDelta(b, z.Offset)
 	if z.HasName {
-		p.buf = append(p.buf, ", "...)
-		p.buf = appendStrRepr(p.buf, z.Name)
+		b = append(b, ", "...)
+		b = appendStrRepr(b, z.Name)
 	}
-	p.buf = append(p.buf, ')')
+	b = append(b, ')')
+	return b
 }
 
-func (p *printer) global(g Global) {
-	p.buf = append(p.buf, "<global "...)
-	p.globalName(g)
-	p.buf = append(p.buf, '>')
+func (p *printer) global(b []byte, g Global) []byte {
+	b = append(b, "<global "...)
+	b = p.globalName(b, g)
+	b = append(b, '>')
+	return b
 }
 
 // globalName writes module.name, or 'module' 'name' when either is not a
 // plain dotted identifier.
-func (p *printer) globalName(g Global) {
+func (p *printer) globalName(b []byte, g Global) []byte {
 	if isDottedName(g.Module) && isDottedName(g.Name) {
-		p.buf = append(p.buf, g.Module...)
-		p.buf = append(p.buf, '.')
-		p.buf = append(p.buf, g.Name...)
-		return
+		b = append(b, g.Module...)
+		b = append(b, '.')
+		b = append(b, g.Name...)
+		return b
 	}
-	p.buf = appendStrRepr(p.buf, g.Module)
-	p.buf = append(p.buf, ' ')
-	p.buf = appendStrRepr(p.buf, g.Name)
+	b = appendStrRepr(b, g.Module)
+	b = append(b, ' ')
+	b = appendStrRepr(b, g.Name)
+	return b
 }
 
 // isDottedName reports whether s is ASCII identifiers joined by dots.
@@ -537,72 +551,73 @@ func isDottedName(s string) bool {
 	return !start
 }
 
-func (p *printer) object(o *Object) {
+func (p *printer) object(b []byte, o *Object) []byte {
 	ptr := unsafe.Pointer(o)
 	if !p.enter(ptr) {
-		p.buf = append(p.buf, "<...>"...)
-		return
+		b = append(b, "<...>"...)
+		return b
 	}
 	if o.Kind == ObjectReduce {
-		p.buf = append(p.buf, "<reduce "...)
+		b = append(b, "<reduce "...)
 	} else {
-		p.buf = append(p.buf, "<object "...)
+		b = append(b, "<object "...)
 	}
 	switch c := o.Callable.(type) {
 	case Global:
-		p.globalName(c)
+		b = p.globalName(b, c)
 	case *Global:
 		if c != nil {
-			p.globalName(*c)
+			b = p.globalName(b, *c)
 		} else {
-			p.none()
+			b = p.none(b)
 		}
 	default:
-		p.value(c)
+		b = p.value(b, c)
 	}
-	p.buf = append(p.buf, '(')
+	b = append(b, '(')
 	for i, a := range o.Args {
 		if i > 0 {
-			p.buf = append(p.buf, ", "...)
+			b = append(b, ", "...)
 		}
-		p.value(a)
+		b = p.value(b, a)
 	}
 	if o.Kwargs.Len() > 0 {
 		if len(o.Args) > 0 {
-			p.buf = append(p.buf, ", "...)
+			b = append(b, ", "...)
 		}
-		p.buf = append(p.buf, "**"...)
-		p.dict(o.Kwargs)
+		b = append(b, "**"...)
+		b = p.dict(b, o.Kwargs)
 	}
-	p.buf = append(p.buf, ')')
+	b = append(b, ')')
 	if o.HasState {
-		p.buf = append(p.buf, " state="...)
-		p.value(o.State)
+		b = append(b, " state="...)
+		b = p.value(b, o.State)
 	}
 	if len(o.ListItems) > 0 {
-		p.buf = append(p.buf, " listitems=["...)
+		b = append(b, " listitems=["...)
 		for i, it := range o.ListItems {
 			if i > 0 {
-				p.buf = append(p.buf, ", "...)
+				b = append(b, ", "...)
 			}
-			p.value(it)
+			b = p.value(b, it)
 		}
-		p.buf = append(p.buf, ']')
+		b = append(b, ']')
 	}
 	if len(o.DictItems) > 0 {
-		p.buf = append(p.buf, " dictitems={"...)
+		b = append(b, " dictitems={"...)
 		for i, e := range o.DictItems {
 			if i > 0 {
-				p.buf = append(p.buf, ", "...)
+				b = append(b, ", "...)
 			}
-			p.value(e.Key)
-			p.buf = append(p.buf, ": "...)
-			p.value(e.Value)
+			b = p.value(b, e.Key)
+			b = append(b, ": "...)
+			b = p.value(b, e.Value)
 		}
-		p.buf = append(p.buf, '}')
+		b = append(b, '}')
 	}
-	p.buf = append(p.buf, '>')
+	b = append(b, '>')
 	p.leave(ptr)
+	return b
 }
 
 const hexDigits = "0123456789abcdef"
