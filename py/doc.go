@@ -35,6 +35,14 @@
 // they fit. Encoders also accept the Go values ValueOf converts (int,
 // []string, map[string]any, structs with `py` tags, time.Time, ...).
 //
+// # Go values
+//
+// ValueOf converts Go values into the model and Decode copies values of the
+// model into Go values, in the manner of encoding/json's Marshal and
+// Unmarshal: struct fields take the keys named by their `py` tags,
+// time.Time is an aware datetime, time.Duration a timedelta, []byte is
+// bytes; Marshaler and Unmarshaler let a type convert itself.
+//
 // # Python semantics
 //
 // Equal is Python's ==, Hashable tells what may be a dict key, Repr prints
