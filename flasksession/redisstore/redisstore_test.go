@@ -29,7 +29,7 @@ var (
 	_ flasksession.TTLer             = (*redisstore.Store)(nil)
 )
 
-func standalone(t *testing.T) (*redisstore.Store, map[string]any) {
+func standalone(t testing.TB) (*redisstore.Store, map[string]any) {
 	addr := services.Redis(t)
 	c := redis.NewClient(&redis.Options{Addr: addr})
 	t.Cleanup(func() { c.Close() })
