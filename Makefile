@@ -14,9 +14,12 @@ STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 test: deps lint gotest
 
-# Everything the tests talk to: the pinned Python venvs.
+# Everything the tests talk to: the pinned Python venvs, and the servers
+# of the store tests (Redis, Sentinel, Redis Cluster, memcached, PostgreSQL,
+# MariaDB on loopback; `scripts/services.sh stop` stops them).
 deps:
 	scripts/setup-python.sh
+	scripts/services.sh start
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -24,7 +27,7 @@ lint:
 	$(STATICCHECK) ./...
 
 gotest:
-	FLASKBRIDGE_REQUIRE_PYTHON=1 $(GO) test -race -count=1 -timeout 30m ./...
+	FLASKBRIDGE_REQUIRE_PYTHON=1 FLASKBRIDGE_REQUIRE_SERVICES=1 $(GO) test -race -count=1 -timeout 30m ./...
 
 fuzz:
 	scripts/fuzz.sh $(FUZZTIME)
