@@ -21,6 +21,7 @@ import (
 
 	"github.com/flaskbridge/flaskbridge/flaskcookie"
 	"github.com/flaskbridge/flaskbridge/internal/pyharness"
+	"github.com/flaskbridge/flaskbridge/internal/pyjson"
 	"github.com/flaskbridge/flaskbridge/py"
 )
 
@@ -577,4 +578,108 @@ func latin1(s string) string {
 		b = append(b, byte(r))
 	}
 	return string(b)
+}
+
+// TestFloatReprMatchesPython compares the float text of the JSON encoder
+// with Python's repr() on random bit patterns and known edge cases.
+func TestFloatReprMatchesPython(t *testing.T) {
+	h := pyharness.Start(t, "flask31")
+	rng := rand.New(rand.NewPCG(11, 12))
+	floats := []float64{0, 1, -1, 0.1, 1e16, 1e15, 9999999999999998, 1e-4, 1e-5, 0.0001234, 123456789012345680,
+		5e-324, math.MaxFloat64, math.SmallestNonzeroFloat64, 2.2250738585072014e-308, 1e22, 1e23, 1.5e300, 4.35, 0.3}
+	for range 5000 {
+		floats = append(floats, math.Float64frombits(rng.Uint64()))
+		floats = append(floats, float64(rng.IntN(1000000))/math.Pow(10, float64(rng.IntN(25))))
+	}
+	var hexes []string
+	for _, f := range floats {
+		hexes = append(hexes, fmt.Sprintf("%016x", math.Float64bits(f)))
+	}
+	var reprs []string
+	h.MustCall(t, "cookie.float_reprs", map[string]any{"hexes": hexes}, &reprs)
+	for i, f := range floats {
+		if got := string(pyjson.AppendFloatRepr(nil, f)); got != reprs[i] {
+			t.Errorf("%016x: Go %s, Python %s", math.Float64bits(f), got, reprs[i])
+		}
+	}
+}
+
+// TestPlainJSONMatchesFlask compares MarshalJSON with Flask's
+// app.json.dumps on random values, including dicts with numeric keys (NaN
+// among them) that json.dumps sorts with Python's sort.
+func TestPlainJSONMatchesFlask(t *testing.T) {
+	h := pyharness.Start(t, "flask31")
+	rng := rand.New(rand.NewPCG(13, 14))
+	var values []py.Value
+	for range 400 {
+		values = append(values, randPlain(rng, 0))
+	}
+	for range 200 {
+		// One NaN key at most: Python's literal nan is one object, so
+		// two would be one key there.
+		d := py.NewDict(0)
+		nan := false
+		for range rng.IntN(12) {
+			switch rng.IntN(5) {
+			case 0:
+				if !nan {
+					d.Set(math.NaN(), int64(d.Len()))
+					nan = true
+				}
+			case 1:
+				d.Set(rng.Float64()*100-50, int64(d.Len()))
+			case 2:
+				d.Set(rng.IntN(2) == 0, int64(d.Len()))
+			default:
+				d.Set(int64(rng.IntN(100)-50), int64(d.Len()))
+			}
+		}
+		values = append(values, d)
+	}
+	var reprs []string
+	for _, v := range values {
+		reprs = append(reprs, py.Repr(v))
+	}
+	var out []struct{ JSON, Error string }
+	h.MustCall(t, "cookie.plain_dumps_many", map[string]any{"reprs": reprs}, &out)
+	for i, v := range values {
+		got, err := flaskcookie.MarshalJSON(v)
+		switch {
+		case out[i].Error != "" && err == nil:
+			t.Errorf("%s: Python fails (%s), Go writes %s", reprs[i], out[i].Error, got)
+		case out[i].Error == "" && err != nil:
+			t.Errorf("%s: Python writes %s, Go fails: %v", reprs[i], out[i].JSON, err)
+		case out[i].Error == "" && string(got) != out[i].JSON:
+			t.Errorf("%s:\n got %s\nwant %s", reprs[i], got, out[i].JSON)
+		}
+	}
+}
+
+func randPlain(r *rand.Rand, depth int) py.Value {
+	switch k := r.IntN(16); {
+	case k < 10 || depth > 3:
+		v := randValue(r, 4)
+		if _, isBytes := v.(py.Bytes); isBytes && r.IntN(2) == 0 {
+			return "bytes"
+		}
+		return v
+	case k < 12:
+		t := make(py.Tuple, r.IntN(3))
+		for i := range t {
+			t[i] = randPlain(r, depth+1)
+		}
+		return t
+	case k < 14:
+		l := py.NewList()
+		for range r.IntN(4) {
+			l.Append(randPlain(r, depth+1))
+		}
+		return l
+	default:
+		d := py.NewDict(0)
+		for range r.IntN(4) {
+			d.Set(randKey(r), randPlain(r, depth+1))
+		}
+		return d
+	}
 }

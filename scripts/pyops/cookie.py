@@ -329,3 +329,17 @@ def decompress_many(items):
         except Exception as exc:
             out.append({"error": "%s: %s" % (type(exc).__name__, exc)})
     return out
+
+
+@op
+def plain_dumps_many(reprs):
+    """app.json.dumps (Flask's default JSON provider) of each value."""
+    app = _app({"text": "k"})
+    out = []
+    with app.app_context():
+        for r in reprs:
+            try:
+                out.append({"json": flask.json.dumps(literal(r))})
+            except Exception as exc:
+                out.append({"error": "%s: %s" % (type(exc).__name__, exc)})
+    return out

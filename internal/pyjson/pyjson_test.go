@@ -1,0 +1,214 @@
+package pyjson
+
+import (
+	"errors"
+	"math"
+	"math/big"
+	"strings"
+	"testing"
+
+	"github.com/flaskbridge/flaskbridge/py"
+)
+
+func TestAppendFloatRepr(t *testing.T) {
+	cases := map[float64]string{
+		0: "0.0", math.Copysign(0, -1): "-0.0", 1: "1.0", -1.5: "-1.5", 0.1: "0.1", 1e16: "1e+16",
+		1e15: "1000000000000000.0", 1e-5: "1e-05", 1e-4: "0.0001", 0.0001234: "0.0001234", 123456789.0: "123456789.0",
+		1.5e-7: "1.5e-07", 1e100: "1e+100", 5e-324: "5e-324", math.MaxFloat64: "1.7976931348623157e+308",
+		1234567890123456.0: "1234567890123456.0", 12345678901234567.0: "1.2345678901234568e+16",
+		math.Inf(1): "inf", math.Inf(-1): "-inf", math.NaN(): "nan",
+	}
+	for f, want := range cases {
+		if got := string(AppendFloatRepr(nil, f)); got != want {
+			t.Errorf("%v: %s, want %s", f, got, want)
+		}
+	}
+	for f, want := range map[float64]string{math.Inf(1): "Infinity", math.Inf(-1): "-Infinity", math.NaN(): "NaN", 2.5: "2.5"} {
+		if got := string(AppendFloat(nil, f)); got != want {
+			t.Errorf("JSON %v: %s, want %s", f, got, want)
+		}
+	}
+}
+
+func TestAppendString(t *testing.T) {
+	cases := map[string]string{
+		"":                 `""`,
+		"plain <>&/'":      `"plain <>&/'"`,
+		"\"\\":             `"\"\\"`,
+		"\b\f\n\r\t":       `"\b\f\n\r\t"`,
+		"\x00\x1f\x7f":     `"\u0000\u001f\u007f"`,
+		"caf\u00e9 \u20ac": `"caf\u00e9 \u20ac"`,
+		"\U0001f600":       `"\ud83d\ude00"`,
+		"\U0010ffff":       `"\udbff\udfff"`,
+		"\xed\xa0\x80":     `"\ud800"`, // a lone surrogate in generalised UTF-8
+		"a\xed\xbf\xbfb":   `"a\udfffb"`,
+		"\ufeff\uffff":     `"\ufeff\uffff"`,
+	}
+	for in, want := range cases {
+		got, err := AppendString(nil, in)
+		if err != nil || string(got) != want {
+			t.Errorf("%q: %s (%v), want %s", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"\xff", "a\xc3", "\xed\xa0", "\xf4\x90\x80\x80", "\xc0\x80"} {
+		if _, err := AppendString(nil, bad); !errors.Is(err, ErrString) {
+			t.Errorf("%q: %v, want ErrString", bad, err)
+		}
+	}
+}
+
+func TestMarshal(t *testing.T) {
+	cases := []struct {
+		v    py.Value
+		want string
+	}{
+		{py.DictOf("b", int64(1), "a", py.NewList(true, nil, 1.5), "\u00e9", "x"), `{"a": [true, null, 1.5], "b": 1, "\u00e9": "x"}`},
+		{py.DictOf(int64(10), "a", int64(2), "b", true, "c", -0.5, "d"), `{"-0.5": "d", "true": "c", "2": "b", "10": "a"}`},
+		{py.DictOf(nil, int64(1)), `{"null": 1}`},
+		{py.Tuple{int64(1), py.Markup("m")}, `[1, "m"]`},
+		{new(big.Int).Lsh(big.NewInt(1), 100), `1267650600228229401496703205376`},
+		{py.NewList(math.NaN(), math.Inf(-1)), `[NaN, -Infinity]`},
+	}
+	for _, c := range cases {
+		got, err := Marshal(c.v, EncodeOptions{})
+		if err != nil || string(got) != c.want {
+			t.Errorf("%s: %s (%v), want %s", py.Repr(c.v), got, err, c.want)
+		}
+	}
+	compact, _ := Marshal(py.DictOf("a", py.NewList(int64(1), int64(2))), EncodeOptions{Compact: true})
+	if string(compact) != `{"a":[1,2]}` {
+		t.Errorf("compact: %s", compact)
+	}
+	for _, bad := range []py.Value{
+		py.DictOf("a", int64(1), int64(2), "b"),
+		py.DictOf(nil, int64(1), "a", int64(2)),
+		py.DictOf(py.Tuple{int64(1)}, "x"),
+		py.NewSet(int64(1)),
+		py.Bytes("x"),
+		new(big.Int).Exp(big.NewInt(10), big.NewInt(4300), nil),
+	} {
+		if _, err := Marshal(bad, EncodeOptions{}); !errors.Is(err, ErrType) && !errors.Is(err, ErrIntDigits) {
+			t.Errorf("%s: %v, want a TypeError", py.Repr(bad), err)
+		}
+	}
+	// A list that holds itself: Python reports a circular reference.
+	l := py.NewList()
+	l.Append(l)
+	if _, err := Marshal(l, EncodeOptions{}); !errors.Is(err, ErrTooDeep) {
+		t.Errorf("circular list: %v", err)
+	}
+}
+
+func TestUnmarshal(t *testing.T) {
+	cases := map[string]string{
+		`{"b": 1, "a": [true, false, null]}`:               `{'b': 1, 'a': [True, False, None]}`,
+		`{"a":1,"a":2,"b":3,"a":4}`:                        `{'a': 4, 'b': 3}`,
+		`[NaN, Infinity, -Infinity, -0, -0.0, 1E5, 1e400]`: `[nan, inf, -inf, 0, -0.0, 100000.0, inf]`,
+		`123456789012345678901234567890`:                   `123456789012345678901234567890`,
+		`-9223372036854775808`:                             `-9223372036854775808`,
+		`"\ud800\udc00 \udc00\ud800 \ud800\u0041 \/"`:      `'𐀀 \udc00\ud800 \ud800A /'`,
+		` {"a" : [ 1 , 2 ] } `:                             `{'a': [1, 2]}`,
+		"\"\\u00e9\x7f\"":                                  `'é\x7f'`,
+	}
+	for in, want := range cases {
+		v, err := Unmarshal([]byte(in), DecodeOptions{})
+		if err != nil {
+			t.Errorf("%s: %v", in, err)
+			continue
+		}
+		if got := py.Repr(v); got != want {
+			t.Errorf("%s: %s, want %s", in, got, want)
+		}
+	}
+	errs := map[string]int{ // the offset of the error
+		`[1,2`: 4, `{"a":1,}`: 7, `[1,]`: 3, `01`: 1, `1.`: 1, `.5`: 0, `1e`: 1, `-`: 0, `"\x41"`: 1,
+		`"\u12"`: 1, "\"a\tb\"": 2, "\ufeff{}": 0, `nul`: 0, `"unterminated`: 0, `{"a" 1}`: 5, `{1:2}`: 1,
+		"\"\xff\"": 1, ``: 0, `[] []`: 3,
+	}
+	for in, off := range errs {
+		_, err := Unmarshal([]byte(in), DecodeOptions{})
+		var se *SyntaxError
+		if !errors.As(err, &se) || !errors.Is(err, ErrSyntax) {
+			t.Errorf("%q: %v, want a SyntaxError", in, err)
+			continue
+		}
+		if se.Offset != off {
+			t.Errorf("%q: offset %d, want %d (%v)", in, se.Offset, off, err)
+		}
+	}
+}
+
+func TestLimits(t *testing.T) {
+	deep := strings.Repeat("[", 501) + strings.Repeat("]", 501)
+	if _, err := Unmarshal([]byte(deep), DecodeOptions{}); !errors.Is(err, ErrTooDeep) {
+		t.Errorf("501 levels: %v", err)
+	}
+	if _, err := Unmarshal([]byte(deep[1:len(deep)-1]), DecodeOptions{}); err != nil {
+		t.Errorf("500 levels: %v", err)
+	}
+	if _, err := Unmarshal([]byte(`[[[1]]]`), DecodeOptions{MaxDepth: 2}); !errors.Is(err, ErrTooDeep) {
+		t.Errorf("MaxDepth 2: %v", err)
+	}
+	if _, err := Unmarshal([]byte(strings.Repeat("9", 4300)), DecodeOptions{}); err != nil {
+		t.Errorf("4300 digits: %v", err)
+	}
+	if _, err := Unmarshal([]byte("-"+strings.Repeat("9", 4301)), DecodeOptions{}); !errors.Is(err, ErrIntDigits) {
+		t.Errorf("4301 digits: %v", err)
+	}
+}
+
+func TestHook(t *testing.T) {
+	var seen []string
+	hook := func(key string, v py.Value) (py.Value, bool, error) {
+		seen = append(seen, key)
+		if key == "x" {
+			return py.Tuple{v}, true, nil
+		}
+		if key == "bad" {
+			return nil, false, errors.New("refused")
+		}
+		return nil, false, nil
+	}
+	v, err := Unmarshal([]byte(`{"a": {"x": {"x": 1}}, "b": {"y": 2}}`), DecodeOptions{Hook: hook})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := py.Repr(v); got != `{'a': ((1,),), 'b': {'y': 2}}` {
+		t.Errorf("got %s", got)
+	}
+	if strings.Join(seen, ",") != "x,x,y" {
+		t.Errorf("hook order %v", seen)
+	}
+	_, err = Unmarshal([]byte(`[{"bad": 1}]`), DecodeOptions{Hook: hook})
+	var se *SyntaxError
+	if !errors.As(err, &se) || se.Offset != 10 || se.Err.Error() != "refused" {
+		t.Errorf("hook error: %v", err)
+	}
+}
+
+// FuzzUnmarshal checks that decoding never panics, and that what decodes
+// encodes back to text that decodes to the same value.
+func FuzzUnmarshal(f *testing.F) {
+	for _, s := range []string{`{"a": [1, 2.5, "x", null, true]}`, `"\ud800"`, `[NaN, -Infinity]`, `{"a":1,"a":2}`,
+		`123456789012345678901234567890`, `[[[[]]]]`, `"\u00e9\ud83d\ude00"`, `{" t": [1]}`, `-0.0`, `1e400`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := Unmarshal(data, DecodeOptions{})
+		if err != nil {
+			return
+		}
+		text, err := Marshal(v, EncodeOptions{Compact: true})
+		if err != nil {
+			t.Fatalf("%q decodes to %s, which does not encode: %v", data, py.Repr(v), err)
+		}
+		w, err := Unmarshal(text, DecodeOptions{})
+		if err != nil {
+			t.Fatalf("%q: own text %s does not decode: %v", data, text, err)
+		}
+		again, _ := Marshal(w, EncodeOptions{Compact: true})
+		if string(again) != string(text) {
+			t.Fatalf("%q: %s then %s", data, text, again)
+		}
+	})
+}
