@@ -338,14 +338,20 @@ def _rand_value(r, fmt, depth=0):
 @op
 def random_values(seed, count, format, long_strings=True):
     """count random values (for format: its keys) with repr and what
-    msgspec writes for each, or the error it raises."""
+    msgspec writes for each, or the error it raises; "again" is what it
+    writes for the value it decodes from that (keys that decode equal, such
+    as () and frozenset(), are then merged)."""
     _LONG[0] = long_strings
     r = random.Random(seed)
     out = []
     for _ in range(count):
         v = _rand_value(r, format)
         data, err = _encode(format, v)
-        out.append({"repr": repr(v), "data": b64(data) if data is not None else None, "error": err})
+        e = {"repr": repr(v), "data": None, "error": err}
+        if data is not None:
+            e["data"] = b64(data)
+            e["again"] = b64(_encode(format, _decode(format, data)[0])[0])
+        out.append(e)
     return out
 
 
