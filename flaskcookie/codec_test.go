@@ -288,3 +288,52 @@ func TestGoValues(t *testing.T) {
 		t.Errorf("channel: %v", err)
 	}
 }
+
+// TestConcurrentUse runs one codec from many goroutines (go test -race).
+func TestConcurrentUse(t *testing.T) {
+	c := testCodec(t, Options{SecretKeyFallbacks: [][]byte{[]byte("old")}})
+	done := make(chan error)
+	for g := range 8 {
+		go func() {
+			var err error
+			for i := range 50 {
+				d := py.DictOf("g", int64(g), "i", int64(i), "pad", strings.Repeat("ab", i*10))
+				var cookie string
+				if cookie, err = c.EncodeAt(d, time.Unix(testTS, 0)); err != nil {
+					break
+				}
+				var back *py.Dict
+				if back, err = c.Decode(cookie); err != nil {
+					break
+				}
+				if !py.Equal(back, d) {
+					err = errors.New("round trip differs: " + py.Repr(back))
+					break
+				}
+			}
+			done <- err
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestLimits(t *testing.T) {
+	big := []byte(`"` + strings.Repeat("x", DefaultMaxPayloadSize) + `"`)
+	if _, err := UnmarshalTagged(big); !errors.Is(err, ErrPayloadTooLarge) {
+		t.Errorf("2 MiB: %v", err)
+	}
+	if _, err := (Limits{MaxSize: 4 << 20}).DecodeTagged(big); err != nil {
+		t.Errorf("raised limit: %v", err)
+	}
+	if _, err := (Limits{MaxDepth: 2}).DecodeJSON([]byte(`[[[]]]`)); !errors.Is(err, ErrMalformed) || !errors.Is(err, pyjson.ErrTooDeep) {
+		t.Errorf("depth: %v", err)
+	}
+	var se *pyjson.SyntaxError
+	if _, err := UnmarshalTagged([]byte(`{"a": [1, 2,]}`)); !errors.As(err, &se) || se.Offset != 12 {
+		t.Errorf("offset: %v", err)
+	}
+}

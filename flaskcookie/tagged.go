@@ -57,11 +57,59 @@ func AppendTagged(dst []byte, v py.Value) ([]byte, error) {
 
 // UnmarshalTagged reads tagged JSON as Flask's TaggedJSONSerializer.loads
 // does: json.loads, then every one-key object whose key is a tag turned back
-// into the value it stands for, innermost first. The errors say where the
-// problem is (a *pyjson.SyntaxError in the chain gives the byte offset) and
-// wrap ErrMalformed.
+// into the value it stands for, innermost first. It applies the default
+// Limits. The errors wrap ErrMalformed (or ErrPayloadTooLarge) and say
+// where the problem is: a *pyjson.SyntaxError in the chain gives the byte
+// offset.
 func UnmarshalTagged(data []byte) (py.Value, error) {
-	return unmarshalTagged(string(data), DefaultMaxDepth)
+	return Limits{}.DecodeTagged(data)
+}
+
+// Limits bound what the JSON readers accept. The zero value of each field
+// means its default.
+type Limits struct {
+	// MaxSize bounds the JSON text in bytes; 0 means
+	// DefaultMaxPayloadSize (1 MiB).
+	MaxSize int
+	// MaxDepth bounds the nesting of arrays and objects; 0 means
+	// DefaultMaxDepth.
+	MaxDepth int
+}
+
+func (l Limits) check(data []byte) (int, error) {
+	maxSize, maxDepth := l.MaxSize, l.MaxDepth
+	if maxSize <= 0 {
+		maxSize = DefaultMaxPayloadSize
+	}
+	if maxDepth <= 0 {
+		maxDepth = DefaultMaxDepth
+	}
+	if len(data) > maxSize {
+		return 0, fmt.Errorf("%w: JSON text of %d bytes (limit %d)", ErrPayloadTooLarge, len(data), maxSize)
+	}
+	return maxDepth, nil
+}
+
+// DecodeTagged is UnmarshalTagged with these limits.
+func (l Limits) DecodeTagged(data []byte) (py.Value, error) {
+	maxDepth, err := l.check(data)
+	if err != nil {
+		return nil, err
+	}
+	return unmarshalTagged(string(data), maxDepth)
+}
+
+// DecodeJSON is UnmarshalJSON with these limits.
+func (l Limits) DecodeJSON(data []byte) (py.Value, error) {
+	maxDepth, err := l.check(data)
+	if err != nil {
+		return nil, err
+	}
+	v, err := pyjson.Unmarshal(data, pyjson.DecodeOptions{MaxDepth: maxDepth})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	return v, nil
 }
 
 func unmarshalTagged(text string, maxDepth int) (py.Value, error) {
@@ -86,13 +134,9 @@ func MarshalJSON(v py.Value) ([]byte, error) {
 }
 
 // UnmarshalJSON reads JSON as Flask's app.json.loads (json.loads) does,
-// without untagging.
+// without untagging, within the default Limits.
 func UnmarshalJSON(data []byte) (py.Value, error) {
-	v, err := pyjson.Unmarshal(data, pyjson.DecodeOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
-	}
-	return v, nil
+	return Limits{}.DecodeJSON(data)
 }
 
 // flaskDefault is the default of Flask's JSON provider (and of

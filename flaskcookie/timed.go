@@ -77,7 +77,8 @@ func (s *TimestampSigner) AppendSignAt(dst, value []byte, t time.Time) ([]byte, 
 	dst = append(dst, value...)
 	dst = append(dst, '.')
 	dst = appendTimestamp(dst, uint64(ts))
-	return s.appendSignature(append(dst, '.'), dst[start:len(dst)]), nil
+	msg := dst[start:]
+	return s.appendSignature(append(dst, '.'), msg), nil
 }
 
 // appendTimestamp appends itsdangerous's int_to_bytes(ts), base64url-encoded.
