@@ -291,6 +291,18 @@ func (p *parser) applySign(v Value, neg bool, off int) (Value, error) {
 	return nil, p.errorf(off, ErrType, "bad operand type for unary %s: '%s'", op, TypeName(v))
 }
 
+// clip shortens text quoted in an error message to its first 40 bytes.
+func clip(s string) string {
+	if len(s) <= 40 {
+		return s
+	}
+	n := 40
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
+}
+
 // trimPrefix returns err's text without the package prefix.
 func trimPrefix(err error) string { return strings.TrimPrefix(err.Error(), "py: ") }
 
@@ -1017,7 +1029,7 @@ func (p *parser) name() (Value, error) {
 	name := p.s[start:i]
 	p.pos = i
 	if i < len(p.s) && p.s[i] >= utf8.RuneSelf {
-		return nil, p.errorf(start, nil, "unknown name starting %q", name)
+		return nil, p.errorf(start, nil, "unknown name starting %q", clip(name))
 	}
 	save := p.pos
 	p.skip()
@@ -1041,7 +1053,7 @@ func (p *parser) name() (Value, error) {
 	case "Ellipsis":
 		return nil, p.errorf(start, nil, "Ellipsis stands for a container that holds itself and cannot be read back")
 	}
-	return nil, p.errorf(start, nil, "unknown name %q (expected a literal, True, False, None, inf, nan or a known constructor)", name)
+	return nil, p.errorf(start, nil, "unknown name %q (expected a literal, True, False, None, inf, nan or a known constructor)", clip(name))
 }
 
 // arg is a call argument and where it starts.
@@ -1106,7 +1118,7 @@ func (p *parser) call(name string, start int) (Value, error) {
 		if kwName != "" {
 			for _, k := range c.kw {
 				if k.name == kwName {
-					return nil, p.errorf(argOff, nil, "keyword argument repeated: %s", kwName)
+					return nil, p.errorf(argOff, nil, "keyword argument repeated: %s", clip(kwName))
 				}
 			}
 			c.kw = append(c.kw, kwarg{name: kwName, arg: arg{v: v, off: argOff, set: true}})
@@ -1147,7 +1159,7 @@ func (p *parser) bind(c *call, names []string, maxPos, required int) ([]arg, err
 			}
 		}
 		if i < 0 {
-			return nil, p.errorf(k.off, ErrType, "%s() got an unexpected keyword argument '%s'", c.name, k.name)
+			return nil, p.errorf(k.off, ErrType, "%s() got an unexpected keyword argument '%s'", c.name, clip(k.name))
 		}
 		if out[i].set {
 			return nil, p.errorf(k.off, ErrType, "%s() got multiple values for argument '%s'", c.name, k.name)
@@ -1270,7 +1282,7 @@ func (p *parser) build(c *call) (Value, error) {
 	case "datetime.timezone":
 		return p.buildTimeZone(c)
 	}
-	return nil, p.errorf(c.off, nil, "unknown constructor %s()", c.name)
+	return nil, p.errorf(c.off, nil, "unknown constructor %s()", clip(c.name))
 }
 
 // iterate returns the items Python's iter() gives for a literal value.
@@ -1407,7 +1419,7 @@ func (p *parser) buildFloat(c *call) (Value, error) {
 	case string:
 		f, ok := parsePyFloat(x)
 		if !ok {
-			return nil, p.errorf(a.off, nil, "could not convert string to float: %s", Repr(x))
+			return nil, p.errorf(a.off, nil, "could not convert string to float: %s", Repr(clip(x)))
 		}
 		return f, nil
 	}
@@ -1510,7 +1522,7 @@ func (p *parser) buildDecimal(c *call) (Value, error) {
 	case string:
 		d, err := ParseDecimal(x)
 		if err != nil {
-			return nil, p.errorf(a[0].off, nil, "invalid literal for Decimal: %s", Repr(x))
+			return nil, p.errorf(a[0].off, nil, "invalid literal for Decimal: %s", Repr(clip(x)))
 		}
 		return d, nil
 	case Decimal:
@@ -1598,7 +1610,7 @@ func (p *parser) buildUUID(c *call) (Value, error) {
 		}
 		u, err := ParseUUID(s)
 		if err != nil {
-			return nil, p.errorf(a[0].off, nil, "badly formed hexadecimal UUID string %s", Repr(s))
+			return nil, p.errorf(a[0].off, nil, "badly formed hexadecimal UUID string %s", Repr(clip(s)))
 		}
 		return u, nil
 	case a[1].set:
