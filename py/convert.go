@@ -189,10 +189,7 @@ func toValue(v any, depth int) (Value, error) {
 	case *Object:
 		return nilToNone(x, x == nil), nil
 	case *Global:
-		if x == nil {
-			return nil, nil
-		}
-		return *x, nil
+		return nilToNone(x, x == nil), nil
 	case *big.Int:
 		if x == nil {
 			return nil, nil
