@@ -326,3 +326,53 @@ func TestRawCommands(t *testing.T) {
 		t.Error("Keys did not return fn's error")
 	}
 }
+
+// TestCookieAttributes: with the SESSION_COOKIE_* keys set, every line's
+// cookie carries what Python's does. Flask-Session 0.3 sends no SameSite.
+func TestCookieAttributes(t *testing.T) {
+	store, spec := standalone(t)
+	for _, v := range storetest.Venvs {
+		t.Run(v.Name, func(t *testing.T) {
+			c := storetest.Case{Venv: v, Format: flasksession.FormatMsgpack, Store: store, PyStore: spec}
+			p, _ := c.Setup(t)
+			cfg := map[string]any{
+				"SESSION_COOKIE_NAME":     "sid",
+				"SESSION_COOKIE_PATH":     "/app",
+				"SESSION_COOKIE_DOMAIN":   "example.org",
+				"SESSION_COOKIE_SECURE":   true,
+				"SESSION_COOKIE_HTTPONLY": false,
+				"SESSION_COOKIE_SAMESITE": "Lax",
+				"SESSION_PERMANENT":       false,
+			}
+			for k, val := range cfg {
+				p.Config[k] = val
+			}
+			o, err := flasksession.OptionsFromConfig(p.Config)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o.Compat = v.Compat
+			if v.Name == "fs03" {
+				o.CookieSameSite = ""
+			}
+			m, err := flasksession.New(store, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := storetest.Ctx(t)
+			w := p.Request(t, map[string]any{"set": "{'a': 1}"})
+			pyC := w.Cookie(t, "sid")
+			s, err := m.Open(ctx, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Set("a", int64(1))
+			out, err := m.Commit(ctx, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			storetest.CheckCookie(t, out.Cookie, pyC)
+			t.Logf("Python: %s\nGo:     %s", w.SetCookie[0], out.Cookie)
+		})
+	}
+}
