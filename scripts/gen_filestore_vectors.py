@@ -1,6 +1,7 @@
 """Writes cachelib FileSystemCache files for testdata/filestore/.
 
-Run once under each Flask-Session venv (each pins a different cachelib):
+Run once under each Flask-Session venv (each pins a different cachelib; the
+cachelib 0.4.1 files come from an earlier pin of the fs03 venv):
 
     for v in fs03 fs04 fs05 fs06 fs08; do
         .venv/$v/bin/python scripts/gen_filestore_vectors.py testdata/filestore

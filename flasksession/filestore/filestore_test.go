@@ -155,7 +155,7 @@ func hashOf(cachelib string) filestore.Hash {
 // the threshold leaves the same entries and count with cachelib as with
 // the Go store, for the modern prune (expired, then soonest to expire).
 func TestPruneLikeCachelib(t *testing.T) {
-	for _, name := range []string{"fs04", "fs08"} {
+	for _, name := range []string{"fs03", "fs04", "fs08"} {
 		v := storetest.VenvByName(name)
 		t.Run(name, func(t *testing.T) {
 			h := pyharness.Start(t, v.Name)

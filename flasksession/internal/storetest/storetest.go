@@ -30,7 +30,7 @@ type Venv struct {
 
 // Venvs are the venvs scripts/setup-python.sh builds for Flask-Session.
 var Venvs = []Venv{
-	{Name: "fs03", Version: "0.3.2", Compat: flasksession.Compat05, Cachelib: "0.4.1"},
+	{Name: "fs03", Version: "0.3.2", Compat: flasksession.Compat05, Cachelib: "0.1.1"},
 	{Name: "fs04", Version: "0.4.0", Compat: flasksession.Compat05, Cachelib: "0.6.0", RedisCluster: true},
 	{Name: "fs05", Version: "0.5.0", Compat: flasksession.Compat05, Cachelib: "0.10.2", RedisCluster: true},
 	{Name: "fs06", Version: "0.6.0", Compat: flasksession.Compat06, Cachelib: "0.13.0", RedisCluster: true},
