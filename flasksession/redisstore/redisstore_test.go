@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -374,5 +375,115 @@ func TestCookieAttributes(t *testing.T) {
 			storetest.CheckCookie(t, out.Cookie, pyC)
 			t.Logf("Python: %s\nGo:     %s", w.SetCookie[0], out.Cookie)
 		})
+	}
+}
+
+// TestDecisionTable runs the same requests through each Flask-Session line
+// and through a Go Manager set to that line, with SESSION_PERMANENT and
+// SESSION_REFRESH_EACH_REQUEST on and off, and compares what each did: set
+// the cookie, deleted it, left an entry in Redis, refreshed its expiry.
+func TestDecisionTable(t *testing.T) {
+	store, spec := standalone(t)
+	rc := store.Client()
+	type outcome struct{ SetCookie, DelCookie, Stored, Refreshed bool }
+	scenarios := []string{"new", "new-set", "read", "read-set", "read-clear"}
+	for _, v := range storetest.Venvs {
+		for _, perm := range []bool{true, false} {
+			for _, refresh := range []bool{true, false} {
+				t.Run(fmt.Sprintf("%s/permanent=%v/refresh=%v", v.Name, perm, refresh), func(t *testing.T) {
+					c := storetest.Case{Venv: v, Format: flasksession.FormatMsgpack, Store: store, PyStore: spec}
+					p, _ := c.Setup(t)
+					p.Config["SESSION_PERMANENT"] = perm
+					p.Config["SESSION_REFRESH_EACH_REQUEST"] = refresh
+					o, err := flasksession.OptionsFromConfig(p.Config)
+					if err != nil {
+						t.Fatal(err)
+					}
+					o.Compat = v.Compat
+					m, err := flasksession.New(store, o)
+					if err != nil {
+						t.Fatal(err)
+					}
+					ctx := storetest.Ctx(t)
+					prefix := p.Config["SESSION_KEY_PREFIX"].(string)
+					// prepare stores a session through Python and ages it.
+					prepare := func() string {
+						w := p.Request(t, map[string]any{"set": "{'a': 1}"})
+						c := w.Cookie(t, "session")
+						if c == nil {
+							t.Fatalf("no cookie: %+v", w)
+						}
+						rc.Expire(ctx, prefix+w.After.SID, 100*time.Second)
+						return c.Value
+					}
+					observe := func(sid string, setCookie []*http.Cookie) outcome {
+						var o outcome
+						for _, c := range setCookie {
+							if c.MaxAge < 0 {
+								o.DelCookie = true
+							} else if c != nil {
+								o.SetCookie = true
+							}
+						}
+						ttl, err := rc.TTL(ctx, prefix+sid).Result()
+						if err != nil {
+							t.Fatal(err)
+						}
+						o.Stored = ttl != -2*time.Nanosecond && ttl > 0
+						o.Refreshed = ttl > 100*time.Second
+						return o
+					}
+					for _, sc := range scenarios {
+						args := map[string]any{}
+						goCookie := ""
+						if strings.HasPrefix(sc, "read") {
+							args["cookie"] = prepare()
+							goCookie = prepare()
+						}
+						switch sc {
+						case "new-set", "read-set":
+							args["set"] = "{'b': 2}"
+						case "read-clear":
+							args["clear"] = true
+						}
+						r := p.Request(t, args)
+						var pyCookies []*http.Cookie
+						if c := r.Cookie(t, "session"); c != nil {
+							pyCookies = append(pyCookies, c)
+						}
+						pyOut := observe(r.After.SID, pyCookies)
+
+						s, err := m.Open(ctx, goCookie)
+						if err != nil {
+							t.Fatal(err)
+						}
+						switch sc {
+						case "new-set", "read-set":
+							s.Set("b", int64(2))
+						case "read-clear":
+							s.Clear()
+						case "read":
+							s.Get("a")
+						}
+						out, err := m.Commit(ctx, s)
+						if err != nil {
+							t.Fatal(err)
+						}
+						var goCookies []*http.Cookie
+						if out.Cookie != nil {
+							goCookies = append(goCookies, out.Cookie)
+						}
+						goOut := observe(s.ID(), goCookies)
+						t.Logf("%s: %+v", sc, pyOut)
+						if goOut != pyOut {
+							t.Errorf("%s: Python %+v, Go %+v (%+v)", sc, pyOut, goOut, out)
+						}
+						if sc == "read" && out.Wrote {
+							t.Errorf("read: Go rewrote an unchanged session")
+						}
+					}
+				})
+			}
+		}
 	}
 }
