@@ -19,4 +19,27 @@
 //     zlib compression when it pays, and limits Python does not have.
 //
 // Values are those of package py: a session is a *py.Dict.
+//
+// # Byte for byte
+//
+// For the same session and time, Codec writes the cookie Flask writes,
+// compressed or not: the JSON text follows CPython's json module (sorted
+// keys, ASCII escapes, Python's float repr), and the compressor writes the
+// very bytes of zlib's default level, which also makes the choice to
+// compress (when it saves more than one byte) the same as Flask's.
+//
+// # Errors as Flask sees them
+//
+// Flask opens an empty session for a cookie that fails verification
+// (ErrBadSignature, ErrExpired, ErrFutureTimestamp), but fails the request
+// for a cookie whose signature verifies and whose payload it cannot read
+// (ErrMalformed: itsdangerous raises BadPayload). Codec.Load follows Flask;
+// Codec.Decode reports each case.
+//
+// # Limits
+//
+// Python has no limit on what a cookie inflates to; a 40 KB cookie can hold
+// a 30 MB payload. A Codec refuses cookies over 64 KiB, payloads that
+// inflate past 1 MiB and JSON nested deeper than 500 levels, by default
+// (see Options), and the decoders never panic on any input.
 package flaskcookie

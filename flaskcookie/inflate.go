@@ -227,14 +227,18 @@ func (f *inflater) decode(h *huffman) (int, error) {
 		f.fill()
 	}
 	if e := h.table[f.bits&h.mask]; e != 0 {
-		l := uint(e & 15)
-		if l <= f.nbits {
+		if l := uint(e & 15); l <= f.nbits {
 			f.bits >>= l
 			f.nbits -= l
 			return int(e >> 4), nil
 		}
 	}
-	// A long code, or the end of the input near: bit by bit.
+	return f.decodeSlow(h)
+}
+
+// decodeSlow reads a code too long for the table, or one near the end of
+// the input, bit by bit.
+func (f *inflater) decodeSlow(h *huffman) (int, error) {
 	code, first, index := 0, 0, 0
 	for l := 1; l <= 15; l++ {
 		if f.nbits == 0 {
@@ -449,8 +453,127 @@ var (
 	distExtra = [30]uint8{0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13}
 )
 
-// codes decodes the symbols of a block with the given codes.
+// codes decodes the symbols of a block with the given codes. The bit
+// buffer lives in local variables here, where the compiler keeps it in
+// registers, and goes back to f around the slow paths.
 func (f *inflater) codes(out []byte, lit, dist *huffman) ([]byte, error) {
+	in, pos, bits, nbits := f.in, f.pos, f.bits, f.nbits
+	limit, start := f.limit, f.start
+	for {
+		// A symbol and its extra bits take at most 15+5+15+13 = 48
+		// bits: with that many in the buffer, no check is needed until
+		// the next symbol.
+		if nbits < 48 {
+			if pos+8 > len(in) {
+				f.pos, f.bits, f.nbits = pos, bits, nbits
+				return f.codesSlow(out, lit, dist)
+			}
+			bits = bits&(1<<nbits-1) | binary.LittleEndian.Uint64(in[pos:])<<nbits
+			k := (63 - nbits) >> 3
+			pos += int(k)
+			nbits += k * 8
+		}
+		e := lit.table[bits&lit.mask]
+		if e == 0 {
+			f.pos, f.bits, f.nbits = pos, bits, nbits
+			sym, err := f.decodeSlow(lit)
+			if err != nil {
+				return out, errZLitCode
+			}
+			pos, bits, nbits = f.pos, f.bits, f.nbits
+			e = uint16(sym)<<4 | 0 // no bits left to drop
+		} else {
+			l := uint(e & 15)
+			bits >>= l
+			nbits -= l
+		}
+		sym := int(e >> 4)
+		if sym < 256 {
+			if len(out) >= limit {
+				return out, errTooLarge
+			}
+			out = append(out, byte(sym))
+			continue
+		}
+		if sym == 256 {
+			f.pos, f.bits, f.nbits = pos, bits, nbits
+			return out, nil
+		}
+		sym -= 257
+		if sym >= 29 {
+			return out, errZLitCode
+		}
+		eb := uint(lenExtra[sym])
+		n := int(lenBase[sym]) + int(bits&(1<<eb-1))
+		bits >>= eb
+		nbits -= eb
+		e = dist.table[bits&dist.mask]
+		if e == 0 {
+			f.pos, f.bits, f.nbits = pos, bits, nbits
+			ds, err := f.decodeSlow(dist)
+			if err != nil {
+				return out, errZDistCode
+			}
+			pos, bits, nbits = f.pos, f.bits, f.nbits
+			e = uint16(ds) << 4
+		} else {
+			l := uint(e & 15)
+			bits >>= l
+			nbits -= l
+		}
+		ds := int(e >> 4)
+		if ds >= 30 {
+			return out, errZDistCode
+		}
+		eb = uint(distExtra[ds])
+		d := int(distBase[ds]) + int(bits&(1<<eb-1))
+		bits >>= eb
+		nbits -= eb
+		if d > len(out)-start {
+			return out, errZTooFar
+		}
+		if len(out)+n > limit {
+			return out, errTooLarge
+		}
+		from := len(out) - d
+		if d >= n {
+			out = append(out, out[from:from+n]...)
+			continue
+		}
+		for n > 0 {
+			// The source overlaps what is written: copy what exists,
+			// which doubles each time.
+			k := min(n, len(out)-from)
+			out = append(out, out[from:from+k]...)
+			n -= k
+		}
+	}
+}
+
+// copyMatch appends n bytes from d bytes back.
+func (f *inflater) copyMatch(out []byte, d, n int) ([]byte, error) {
+	if d > len(out)-f.start {
+		return out, errZTooFar
+	}
+	if len(out)+n > f.limit {
+		return out, errTooLarge
+	}
+	from := len(out) - d
+	if d >= n {
+		return append(out, out[from:from+n]...), nil
+	}
+	for n > 0 {
+		// The source overlaps what is written: copy what exists, which
+		// doubles each time.
+		k := min(n, len(out)-from)
+		out = append(out, out[from:from+k]...)
+		n -= k
+	}
+	return out, nil
+}
+
+// codesSlow is codes near the end of the input, checking every read.
+func (f *inflater) codesSlow(out []byte, lit, dist *huffman) ([]byte, error) {
 	for {
 		sym, err := f.decode(lit)
 		if err != nil {
@@ -492,20 +615,8 @@ func (f *inflater) codes(out []byte, lit, dist *huffman) ([]byte, error) {
 		if err != nil {
 			return out, err
 		}
-		d := int(distBase[ds]) + int(dextra)
-		if d > len(out)-f.start {
-			return out, errZTooFar
-		}
-		if len(out)+n > f.limit {
-			return out, errTooLarge
-		}
-		from := len(out) - d
-		if d >= n {
-			out = append(out, out[from:from+n]...)
-		} else {
-			for i := 0; i < n; i++ {
-				out = append(out, out[from+i])
-			}
+		if out, err = f.copyMatch(out, int(distBase[ds])+int(dextra), n); err != nil {
+			return out, err
 		}
 	}
 }
