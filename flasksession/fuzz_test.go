@@ -1,6 +1,7 @@
 package flasksession_test
 
 import (
+	"encoding/base64"
 	"errors"
 	"strings"
 	"testing"
@@ -76,3 +77,14 @@ func FuzzDecodeStored(f *testing.F) {
 		}
 	})
 }
+
+func b64(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func b64enc(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
