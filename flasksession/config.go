@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/flaskbridge/flaskbridge/py"
 )
 
 // CompatKey is the config key (and environment variable) that names the
@@ -53,7 +55,8 @@ func ConfigKeys() []string {
 // OptionsFromConfig returns the Options a Flask config sets, given as the
 // values a JSON or TOML dump of app.config holds: str, bool, int or float,
 // null (Python None, which leaves a key at its default or, for the cookie
-// domain and SameSite, unset). PERMANENT_SESSION_LIFETIME may be a number
+// domain and SameSite, unset). A bytes SECRET_KEY may be given as its repr
+// (b'\x8f...'), as json.dumps(..., default=str) writes it. PERMANENT_SESSION_LIFETIME may be a number
 // of seconds, str(timedelta) ("31 days, 0:00:00") or a Go duration
 // ("744h"). Keys the Manager does not use (SESSION_REDIS, ...) are ignored.
 func OptionsFromConfig(cfg map[string]any) (Options, error) {
@@ -140,6 +143,9 @@ func (o *Options) set(key string, kind byte, v any) error {
 	case "SESSION_REFRESH_EACH_REQUEST":
 		o.RefreshEachRequest = Bool(b)
 	case "SECRET_KEY":
+		if k, ok := bytesRepr(s); ok {
+			s = k
+		}
 		o.SecretKey = s
 	case "SESSION_COOKIE_NAME":
 		o.CookieName = s
@@ -157,6 +163,20 @@ func (o *Options) set(key string, kind byte, v any) error {
 		o.CookieSameSite = s
 	}
 	return nil
+}
+
+// bytesRepr reads a bytes SECRET_KEY as json.dumps(config, default=str)
+// writes it: the repr text b'...'.
+func bytesRepr(s string) (string, bool) {
+	if len(s) < 3 || s[0] != 'b' || (s[1] != '\'' && s[1] != '"') || s[len(s)-1] != s[1] {
+		return "", false
+	}
+	v, err := py.ParseLiteral(s)
+	if err != nil {
+		return "", false
+	}
+	b, ok := v.(py.Bytes)
+	return string(b), ok
 }
 
 // number returns v as a float64 when it is a JSON or TOML number.

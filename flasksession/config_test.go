@@ -132,6 +132,25 @@ func TestOptionsFromJSONDump(t *testing.T) {
 	compare(t, o, p)
 }
 
+// TestBytesSecretKeyFromJSONDump: a bytes SECRET_KEY (os.urandom) dumped
+// with default=str signs session ids as Flask-Session does with the bytes.
+func TestBytesSecretKeyFromJSONDump(t *testing.T) {
+	h := pyharness.Start(t, "fs08")
+	const keyHex = "8f00ff27225c6e41"
+	var dump string
+	h.MustCall(t, "fsession.dump_config", map[string]any{"config": map[string]any{"SECRET_KEY_HEX": keyHex}}, &dump)
+	o, err := flasksession.OptionsFromJSON([]byte(dump))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want string
+	h.MustCall(t, "fsession.sign", map[string]any{"secret_key": "", "secret_key_hex": keyHex, "sid": "abc"}, &want)
+	got, err := flasksession.SignID(o.SecretKey, "abc")
+	if err != nil || got != want {
+		t.Fatalf("dump %s: Go signs %q, Python %q (%v)", dump, got, want, err)
+	}
+}
+
 func TestOptionsFromEnvLikeFlask(t *testing.T) {
 	h := pyharness.Start(t, "fs08")
 	env := map[string]string{

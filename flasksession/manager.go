@@ -104,7 +104,9 @@ func (m *Manager) ParseCookie(cookie string) (string, error) {
 }
 
 // Session is the server-side session of one request: the session dict
-// (with Flask's change tracking) and its id.
+// (with Flask's change tracking) and its id. The dict may be used from the
+// goroutines of the request; Commit and Regenerate must not run at the
+// same time as each other or as a use of the session.
 type Session struct {
 	*flaskbridge.Session
 	id       string

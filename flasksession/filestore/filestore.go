@@ -317,8 +317,13 @@ func isFile(p string) bool {
 	return err == nil && fi.Mode().IsRegular()
 }
 
-// write puts header + body in a temporary file and renames it to name.
-func (s *Store) write(name string, h Header, expiry int64, body []byte) error {
+// errChanged stops a write whose guard found the file changed.
+var errChanged = errors.New("filestore: file changed")
+
+// write puts header + body in a temporary file and renames it to name. A
+// guard, when given, runs just before the rename; if it returns false the
+// write is dropped with errChanged.
+func (s *Store) write(name string, h Header, expiry int64, body []byte, guard ...func() bool) error {
 	buf := make([]byte, 0, 16+len(body))
 	buf, err := AppendHeader(buf, h, expiry, s.protocol)
 	if err != nil {
@@ -334,8 +339,15 @@ func (s *Store) write(name string, h Header, expiry int64, body []byte) error {
 	if werr == nil {
 		werr = cerr
 	}
+	if werr == nil && len(guard) > 0 && !guard[0]() {
+		werr = errChanged
+	}
 	if werr == nil {
 		werr = os.Rename(tmp.Name(), s.path(name))
+	}
+	if werr == errChanged {
+		os.Remove(tmp.Name())
+		return errChanged
 	}
 	if werr != nil {
 		os.Remove(tmp.Name())
@@ -364,7 +376,10 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 
 // Touch rewrites key's header with a new expiry, keeping the value as the
 // file holds it now and the header form it has; an absent or expired entry
-// is left alone.
+// is left alone. The file is read again just before the new one replaces
+// it, and a value written meanwhile (by Python, say) is kept as it is, with
+// the fresh expiry its writer gave it. (cachelib takes no locks, so a write
+// in the instant between that check and the rename can still be undone.)
 func (s *Store) Touch(ctx context.Context, key string, ttl time.Duration) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
@@ -378,7 +393,11 @@ func (s *Store) Touch(ctx context.Context, key string, ttl time.Duration) (bool,
 	if err != nil {
 		return false, err
 	}
-	if err := s.write(name, f.header, exp, f.body); err != nil {
+	unchanged := func() bool {
+		now, err := s.readFile(name)
+		return err == nil && now != nil && now.expiry == f.expiry && string(now.body) == string(f.body)
+	}
+	if err := s.write(name, f.header, exp, f.body, unchanged); err != nil && err != errChanged {
 		return false, err
 	}
 	return true, nil

@@ -180,11 +180,14 @@ def version():
 
 
 @op
-def sign(secret_key, sid):
+def sign(secret_key, sid, secret_key_hex=None):
     """itsdangerous Signer(secret_key, salt="flask-session",
-    key_derivation="hmac").sign(sid), as Flask-Session signs a sid."""
+    key_derivation="hmac").sign(sid), as Flask-Session signs a sid; a bytes
+    key is given as hex."""
     from itsdangerous import Signer
 
+    if secret_key_hex is not None:
+        secret_key = bytes.fromhex(secret_key_hex)
     return Signer(secret_key, salt="flask-session", key_derivation="hmac").sign(sid.encode()).decode()
 
 
@@ -368,11 +371,14 @@ def load_config(kind, text, prefix="FLASK"):
 @op
 def dump_config(config):
     """A Flask app's config with the given keys, dumped as an app would:
-    json.dumps(dict(app.config), default=str)."""
+    json.dumps(dict(app.config), default=str). SECRET_KEY_HEX sets a bytes
+    SECRET_KEY."""
     import datetime
 
     app = flask.Flask("config")
     cfg = dict(config)
+    if "SECRET_KEY_HEX" in cfg:
+        cfg["SECRET_KEY"] = bytes.fromhex(cfg.pop("SECRET_KEY_HEX"))
     if "PERMANENT_SESSION_LIFETIME" in cfg:
         cfg["PERMANENT_SESSION_LIFETIME"] = datetime.timedelta(seconds=cfg["PERMANENT_SESSION_LIFETIME"])
     app.config.update(cfg)
