@@ -81,12 +81,16 @@ type EncodeError struct {
 }
 
 func (e *EncodeError) Error() string {
+	path := e.Path
+	if len(path) > 200 {
+		path = "..." + path[len(path)-197:]
+	}
 	where := ""
 	switch {
 	case e.InKey:
-		where = " in the key " + e.Path
-	case e.Path != "":
-		where = " at " + e.Path
+		where = " in the key " + path
+	case path != "":
+		where = " at " + path
 	}
 	return fmt.Sprintf("%v (%s%s)", e.Err, e.Type, where)
 }

@@ -1,10 +1,12 @@
 package msgspec
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/big"
 	"strconv"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -27,8 +29,16 @@ func (o DecodeOptions) DecodeJSON(data []byte) (py.Value, error) {
 	if len(data) > maxSize {
 		return nil, &DecodeError{Format: "JSON", Offset: maxSize, Err: fmt.Errorf("%w: input of %d bytes is over MaxSize (%d)", ErrLimit, len(data), maxSize)}
 	}
-	d := jsonDecoder{data: data, str: string(data), depthLeft: maxDepth, valuesLeft: maxValues, bigIntBug: o.Msgspec0186BigInts}
+	d := jsonDecoder{data: data, text: string(data), depthLeft: maxDepth, valuesLeft: maxValues, bigIntBug: o.Msgspec0186BigInts}
+	d.hint = len(data) / 24
+	sc := scratchPool.Get().(*jsonScratch)
+	d.stack, d.scratch = sc.stack[:0], sc.bytes[:0]
 	v, err := d.value()
+	clear(d.stack[:cap(d.stack)])
+	if cap(d.stack) <= 1<<16 && cap(d.scratch) <= 1<<20 { // do not keep huge buffers alive
+		sc.stack, sc.bytes = d.stack[:0], d.scratch[:0]
+		scratchPool.Put(sc)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -40,14 +50,26 @@ func (o DecodeOptions) DecodeJSON(data []byte) (py.Value, error) {
 	return v, nil
 }
 
+// jsonScratch is the reusable memory of a JSON decode.
+type jsonScratch struct {
+	stack []py.Value
+	bytes []byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(jsonScratch) }}
+
 type jsonDecoder struct {
 	data       []byte
-	str        string
+	text       string
 	pos        int
 	depthLeft  int
 	valuesLeft int
 	bigIntBug  bool
 	scratch    []byte
+	// stack holds the items of the open arrays and objects (an object's
+	// keys and values alternating) until their end gives their size.
+	stack []py.Value
+	slabs
 }
 
 func (d *jsonDecoder) fail(at int, sentinel error, detail string) error {
@@ -95,7 +117,11 @@ func (d *jsonDecoder) value() (any, error) {
 	case '{':
 		return d.object()
 	case '"':
-		return d.string()
+		s, err := d.string()
+		if err != nil {
+			return nil, err
+		}
+		return d.str(s), nil
 	}
 	return d.number()
 }
@@ -104,7 +130,7 @@ func (d *jsonDecoder) literal(word string) error {
 	if len(d.data)-d.pos < len(word) {
 		return d.truncated()
 	}
-	if d.str[d.pos:d.pos+len(word)] != word {
+	if d.text[d.pos:d.pos+len(word)] != word {
 		return d.fail(d.pos, ErrSyntax, "invalid character")
 	}
 	d.pos += len(word)
@@ -124,7 +150,7 @@ func (d *jsonDecoder) array() (any, error) {
 		return nil, err
 	}
 	d.pos++ // '['
-	var items []any
+	start := len(d.stack)
 	for first := true; ; first = false {
 		c, err := d.peek()
 		if err != nil {
@@ -134,7 +160,11 @@ func (d *jsonDecoder) array() (any, error) {
 		case c == ']':
 			d.pos++
 			d.depthLeft++
-			return &py.List{Items: items}, nil
+			items := d.itemSlice(len(d.stack) - start)
+			copy(items, d.stack[start:])
+			clear(d.stack[start:])
+			d.stack = d.stack[:start]
+			return d.list(items), nil
 		case c == ',' && !first:
 			d.pos++
 			if c, err = d.peek(); err != nil {
@@ -150,7 +180,7 @@ func (d *jsonDecoder) array() (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		items = append(items, v)
+		d.stack = append(d.stack, v)
 	}
 }
 
@@ -159,7 +189,7 @@ func (d *jsonDecoder) object() (any, error) {
 		return nil, err
 	}
 	d.pos++ // '{'
-	m := py.NewDict(0)
+	start := len(d.stack)
 	for first := true; ; first = false {
 		c, err := d.peek()
 		if err != nil {
@@ -169,6 +199,13 @@ func (d *jsonDecoder) object() (any, error) {
 		case c == '}':
 			d.pos++
 			d.depthLeft++
+			kv := d.stack[start:]
+			m := d.dict(len(kv) / 2)
+			for i := 0; i < len(kv); i += 2 {
+				m.Set(kv[i], kv[i+1])
+			}
+			clear(kv)
+			d.stack = d.stack[:start]
 			return m, nil
 		case c == ',' && !first:
 			d.pos++
@@ -204,7 +241,7 @@ func (d *jsonDecoder) object() (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.Set(k, v)
+		d.stack = append(d.stack, d.str(k), v)
 	}
 }
 
@@ -214,11 +251,16 @@ func (d *jsonDecoder) string() (string, error) {
 	start := d.pos
 	d.pos++
 	i := d.pos
+	data := d.data
+	// Skip plain ASCII 8 bytes at a time.
+	for i+8 <= len(data) && specialJSON(binary.LittleEndian.Uint64(data[i:])) == 0 {
+		i += 8
+	}
 	ascii := true
-	for ; i < len(d.data); i++ {
-		c := d.data[i]
+	for ; i < len(data); i++ {
+		c := data[i]
 		if c == '"' {
-			s := d.str[d.pos:i]
+			s := d.text[d.pos:i]
 			if !ascii && !utf8.ValidString(s) {
 				return "", d.fail(start, ErrSyntax, "str is not valid UTF-8")
 			}
@@ -232,7 +274,7 @@ func (d *jsonDecoder) string() (string, error) {
 			ascii = false
 		}
 	}
-	if i >= len(d.data) {
+	if i >= len(data) {
 		return "", d.truncated()
 	}
 	return d.stringEscaped(start, i)
@@ -403,11 +445,11 @@ func (d *jsonDecoder) number() (any, error) {
 		}
 	}
 	d.pos = p
-	text := d.str[start:p]
+	text := d.text[start:p]
 	if !isFloat {
 		if intEnd-intStart <= 18 {
 			n, _ := strconv.ParseInt(text, 10, 64) // 18 digits always fit
-			return n, nil
+			return d.int(n), nil
 		}
 		return d.bigInt(start, text, intEnd-intStart)
 	}
@@ -415,7 +457,7 @@ func (d *jsonDecoder) number() (any, error) {
 	if err != nil || math.IsInf(f, 0) {
 		return nil, d.fail(start, ErrSyntax, "number out of range")
 	}
-	return f, nil
+	return d.float(f), nil
 }
 
 var (

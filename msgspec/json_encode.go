@@ -2,12 +2,14 @@ package msgspec
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/big"
 	"strconv"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/flaskbridge/flaskbridge/py"
 )
@@ -17,7 +19,7 @@ import (
 // SESSION_SERIALIZATION_FORMAT = 'json'). The name differs from Go's
 // json.Marshaler method on purpose: this is Python's JSON, not Go's.
 func EncodeJSON(v py.Value) ([]byte, error) {
-	return EncodeOptions{}.AppendJSON(nil, v)
+	return EncodeOptions{}.EncodeJSON(v)
 }
 
 // AppendJSON appends the JSON encoding of v to dst, as EncodeJSON does. On
@@ -28,7 +30,9 @@ func AppendJSON(dst []byte, v py.Value) ([]byte, error) {
 
 // EncodeJSON is EncodeJSON with these options.
 func (o EncodeOptions) EncodeJSON(v py.Value) ([]byte, error) {
-	return o.AppendJSON(nil, v)
+	p := bufPool.Get().(*[]byte)
+	out, err := o.AppendJSON((*p)[:0], v)
+	return releaseBuffer(p, out, err)
 }
 
 // AppendJSON is AppendJSON with these options.
@@ -65,11 +69,11 @@ func (e *encoder) json(b []byte, v any) ([]byte, error) {
 		if x == nil {
 			return append(b, "null"...), nil
 		}
-		return e.jsonArray(b, x.Items)
+		return e.jsonArray(b, x.Items, v)
 	case py.Tuple:
-		return e.jsonArray(b, x)
+		return e.jsonArray(b, x, v)
 	case []any:
-		return e.jsonArray(b, x)
+		return e.jsonArray(b, x, v)
 	case py.Bytes:
 		return appendJSONBase64(b, x), nil
 	case []byte:
@@ -145,10 +149,50 @@ var jsonEscape = [256]byte{
 }
 
 func appendJSONStr(b []byte, s string, v any) ([]byte, error) {
+	if plainJSON(s) {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"'), nil
+	}
 	if !utf8.ValidString(s) {
 		return b, newPathError(v, ErrInvalidString)
 	}
 	return appendJSONQuoted(b, s), nil
+}
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// plainJSON reports whether s is ASCII with nothing to escape, 8 bytes at
+// a time: no control character, '"' or '\\'.
+func plainJSON(s string) bool {
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	if len(b) < 8 {
+		for _, c := range b {
+			if jsonEscape[c] != 0 || c >= 0x80 {
+				return false
+			}
+		}
+		return true
+	}
+	var bad uint64
+	for i := 0; i+8 <= len(b); i += 8 {
+		bad |= specialJSON(binary.LittleEndian.Uint64(b[i:]))
+	}
+	bad |= specialJSON(binary.LittleEndian.Uint64(b[len(b)-8:])) // the tail, overlapping
+	return bad == 0
+}
+
+// specialJSON has a high bit set for each byte of x that is a control
+// character, '"', '\\' or not ASCII (and maybe for a byte after one).
+func specialJSON(x uint64) uint64 {
+	ctl := (x - lsb*0x20) &^ x
+	q, bs := x^(lsb*'"'), x^(lsb*'\\')
+	quote := (q - lsb) &^ q
+	bslash := (bs - lsb) &^ bs
+	return (ctl | quote | bslash | x) & msb
 }
 
 // appendJSONQuoted writes s, valid UTF-8, as a JSON string.
@@ -317,11 +361,12 @@ func appendJSONText(b []byte, v any) ([]byte, error) {
 	return append(b, '"'), nil
 }
 
-func (e *encoder) jsonArray(b []byte, items []any) ([]byte, error) {
+// jsonArray writes the items of v, a list, tuple or []any.
+func (e *encoder) jsonArray(b []byte, items []any, v any) ([]byte, error) {
 	if len(items) == 0 {
 		return append(b, '[', ']'), nil
 	}
-	if err := e.enter(items); err != nil {
+	if err := e.enter(v); err != nil {
 		return b, err
 	}
 	b = append(b, '[')

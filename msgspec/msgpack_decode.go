@@ -26,7 +26,8 @@ func (o DecodeOptions) UnmarshalMsgpack(data []byte) (py.Value, error) {
 	if len(data) > maxSize {
 		return nil, &DecodeError{Format: "msgpack", Offset: maxSize, Err: fmt.Errorf("%w: input of %d bytes is over MaxSize (%d)", ErrLimit, len(data), maxSize)}
 	}
-	d := mpDecoder{data: data, str: string(data), depthLeft: maxDepth, valuesLeft: maxValues}
+	d := mpDecoder{data: data, text: string(data), depthLeft: maxDepth, valuesLeft: maxValues}
+	d.hint = len(data) / 16
 	v, err := d.value(false)
 	if err != nil {
 		return nil, err
@@ -42,10 +43,11 @@ func (o DecodeOptions) UnmarshalMsgpack(data []byte) (py.Value, error) {
 // allocated one by one.
 type mpDecoder struct {
 	data       []byte
-	str        string
+	text       string
 	pos        int
 	depthLeft  int
 	valuesLeft int
+	slabs
 }
 
 func (d *mpDecoder) fail(at int, sentinel error, detail string) error {
@@ -100,7 +102,7 @@ func (d *mpDecoder) value(isKey bool) (any, error) {
 	case op <= 0x7f:
 		return int64(op), nil
 	case op >= 0xe0:
-		return int64(int8(op)), nil
+		return d.int(int64(int8(op))), nil
 	case op >= 0xa0 && op <= 0xbf:
 		return d.str_(start, int(op&0x1f))
 	case op >= 0x90 && op <= 0x9f:
@@ -134,7 +136,7 @@ func (d *mpDecoder) value(isKey bool) (any, error) {
 		if u > math.MaxInt64 {
 			return new(big.Int).SetUint64(u), nil
 		}
-		return int64(u), nil
+		return d.int(int64(u)), nil
 	case mpInt8, mpInt16, mpInt32, mpInt64:
 		b, err := d.take(1 << (op - mpInt8))
 		if err != nil {
@@ -142,25 +144,25 @@ func (d *mpDecoder) value(isKey bool) (any, error) {
 		}
 		switch len(b) {
 		case 1:
-			return int64(int8(b[0])), nil
+			return d.int(int64(int8(b[0]))), nil
 		case 2:
-			return int64(int16(binary.BigEndian.Uint16(b))), nil
+			return d.int(int64(int16(binary.BigEndian.Uint16(b)))), nil
 		case 4:
-			return int64(int32(binary.BigEndian.Uint32(b))), nil
+			return d.int(int64(int32(binary.BigEndian.Uint32(b)))), nil
 		}
-		return int64(binary.BigEndian.Uint64(b)), nil
+		return d.int(int64(binary.BigEndian.Uint64(b))), nil
 	case mpFloat32:
 		b, err := d.take(4)
 		if err != nil {
 			return nil, err
 		}
-		return float64(math.Float32frombits(binary.BigEndian.Uint32(b))), nil
+		return d.float(float64(math.Float32frombits(binary.BigEndian.Uint32(b)))), nil
 	case mpFloat64:
 		b, err := d.take(8)
 		if err != nil {
 			return nil, err
 		}
-		return math.Float64frombits(binary.BigEndian.Uint64(b)), nil
+		return d.float(math.Float64frombits(binary.BigEndian.Uint64(b))), nil
 	case mpStr8, mpStr16, mpStr32:
 		n, err := d.size(1 << (op - mpStr8))
 		if err != nil {
@@ -206,12 +208,12 @@ func (d *mpDecoder) str_(start, n int) (any, error) {
 	if n > len(d.data)-d.pos {
 		return nil, d.truncated()
 	}
-	s := d.str[d.pos : d.pos+n]
-	if !utf8.ValidString(s) {
+	s := d.text[d.pos : d.pos+n]
+	if !isASCII(s) && !utf8.ValidString(s) {
 		return nil, d.fail(start, ErrSyntax, "str is not valid UTF-8")
 	}
 	d.pos += n
-	return s, nil
+	return d.str(s), nil
 }
 
 func (d *mpDecoder) enter(start int) error {
@@ -242,7 +244,7 @@ func (d *mpDecoder) array(start, n int, isKey bool) (any, error) {
 	if err := d.enter(start); err != nil {
 		return nil, err
 	}
-	items := make([]any, n)
+	items := d.itemSlice(n)
 	for i := range items {
 		v, err := d.value(isKey)
 		if err != nil {
@@ -254,7 +256,7 @@ func (d *mpDecoder) array(start, n int, isKey bool) (any, error) {
 	if isKey {
 		return py.Tuple(items), nil
 	}
-	return &py.List{Items: items}, nil
+	return d.list(items), nil
 }
 
 func (d *mpDecoder) mapping(start, n int) (any, error) {
@@ -264,7 +266,7 @@ func (d *mpDecoder) mapping(start, n int) (any, error) {
 	if err := d.enter(start); err != nil {
 		return nil, err
 	}
-	m := py.NewDict(n)
+	m := d.dict(n)
 	for range n {
 		keyAt := d.pos
 		k, err := d.value(true)
@@ -275,7 +277,11 @@ func (d *mpDecoder) mapping(start, n int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, isStr := k.(string); !isStr && !py.Hashable(k) {
+		if _, isStr := k.(string); isStr {
+			m.Set(k, v)
+			continue
+		}
+		if !py.Hashable(k) {
 			return nil, d.fail(keyAt, ErrUnhashableKey, "a key of type "+py.TypeName(k))
 		}
 		if _, _, isExt := ExtOf(k); isExt {

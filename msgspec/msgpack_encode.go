@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/flaskbridge/flaskbridge/py"
 )
@@ -16,7 +17,7 @@ import (
 // the py model or a Go value py.ValueOf converts. See the package
 // documentation for the mapping.
 func MarshalMsgpack(v py.Value) ([]byte, error) {
-	return EncodeOptions{}.AppendMsgpack(nil, v)
+	return EncodeOptions{}.MarshalMsgpack(v)
 }
 
 // AppendMsgpack appends the MessagePack encoding of v to dst, as
@@ -27,7 +28,9 @@ func AppendMsgpack(dst []byte, v py.Value) ([]byte, error) {
 
 // MarshalMsgpack is MarshalMsgpack with these options.
 func (o EncodeOptions) MarshalMsgpack(v py.Value) ([]byte, error) {
-	return o.AppendMsgpack(nil, v)
+	p := bufPool.Get().(*[]byte)
+	out, err := o.AppendMsgpack((*p)[:0], v)
+	return releaseBuffer(p, out, err)
 }
 
 // AppendMsgpack is AppendMsgpack with these options.
@@ -105,11 +108,11 @@ func (e *encoder) msgpack(b []byte, v any) ([]byte, error) {
 		if x == nil {
 			return append(b, mpNil), nil
 		}
-		return e.msgpackArray(b, x.Items)
+		return e.msgpackArray(b, x.Items, v)
 	case py.Tuple:
-		return e.msgpackArray(b, x)
+		return e.msgpackArray(b, x, v)
 	case []any:
-		return e.msgpackArray(b, x)
+		return e.msgpackArray(b, x, v)
 	case py.Bytes:
 		return appendMsgpackBin(b, x, v)
 	case []byte:
@@ -197,8 +200,27 @@ func (e *encoder) msgpack(b []byte, v any) ([]byte, error) {
 	return e.msgpack(b, conv)
 }
 
+// isASCII reports whether s is all ASCII, 8 bytes at a time.
+func isASCII(s string) bool {
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	if len(b) < 8 {
+		for _, c := range b {
+			if c >= 0x80 {
+				return false
+			}
+		}
+		return true
+	}
+	var or uint64
+	for i := 0; i+8 <= len(b); i += 8 {
+		or |= binary.LittleEndian.Uint64(b[i:])
+	}
+	or |= binary.LittleEndian.Uint64(b[len(b)-8:]) // the tail, overlapping
+	return or&0x8080808080808080 == 0
+}
+
 func appendMsgpackStr(b []byte, s string, v any) ([]byte, error) {
-	if !utf8.ValidString(s) {
+	if !isASCII(s) && !utf8.ValidString(s) {
 		return b, newPathError(v, ErrInvalidString)
 	}
 	n := len(s)
@@ -343,19 +365,24 @@ func (e *encoder) enter(v any) error {
 	return nil
 }
 
-func (e *encoder) msgpackArray(b []byte, items []any) ([]byte, error) {
+// msgpackArray writes the items of v, a list, tuple or []any.
+func (e *encoder) msgpackArray(b []byte, items []any, v any) ([]byte, error) {
 	if uint64(len(items)) >= 1<<32 {
-		return b, newPathError(items, fmt.Errorf("%w: more than 2**32 - 1 items", ErrRange))
+		return b, newPathError(v, fmt.Errorf("%w: more than 2**32 - 1 items", ErrRange))
 	}
 	b = appendMsgpackArrayHeader(b, len(items))
 	if len(items) == 0 {
 		return b, nil
 	}
-	if err := e.enter(items); err != nil {
+	if err := e.enter(v); err != nil {
 		return b, err
 	}
 	var err error
 	for i, it := range items {
+		if s, ok := it.(string); ok && len(s) < 32 && isASCII(s) {
+			b = append(append(b, 0xa0|byte(len(s))), s...)
+			continue
+		}
 		if b, err = e.msgpack(b, it); err != nil {
 			return b, withIndex(err, i)
 		}
@@ -400,6 +427,10 @@ func (e *encoder) msgpackDict(b []byte, d *py.Dict) ([]byte, error) {
 		k, v := d.At(i)
 		switch kk := k.(type) {
 		case string:
+			if len(kk) < 32 && isASCII(kk) {
+				b = append(append(b, 0xa0|byte(len(kk))), kk...)
+				break
+			}
 			b, err = appendMsgpackStr(b, kk, k)
 		case py.Markup: // msgspec accepts str subclasses as keys
 			b, err = appendMsgpackStr(b, string(kk), k)

@@ -1,0 +1,155 @@
+package msgspec
+
+import (
+	"sync"
+	"unsafe"
+
+	"github.com/flaskbridge/flaskbridge/py"
+)
+
+// Boxing: storing a string, an int64 (from 256 up) or a float64 in an
+// interface makes Go allocate a copy of it, one allocation per value. A
+// session is mostly strings, so the decoders keep these values in slabs
+// and make each interface point into a slab: a few allocations per decode
+// instead of one per value. Lists and dicts are carved from slabs too.
+//
+// An interface value is a type pointer and a data pointer; for a
+// non-pointer type the data pointer points to an immutable copy of the
+// value, which is what a slab element is once written. The layout is
+// checked once at start-up; should it ever differ, boxing falls back to
+// plain conversions.
+
+type eface struct {
+	typ  unsafe.Pointer
+	data unsafe.Pointer
+}
+
+func typeOf(v any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&v)).typ }
+
+var (
+	stringType  = typeOf("")
+	int64Type   = typeOf(int64(0))
+	float64Type = typeOf(float64(0))
+	boxingWorks = checkBoxing()
+)
+
+func makeBox(typ, data unsafe.Pointer) any {
+	var v any
+	e := (*eface)(unsafe.Pointer(&v))
+	e.typ, e.data = typ, data
+	return v
+}
+
+func checkBoxing() bool {
+	s, i, f := "box check", int64(1)<<40, 2.5
+	vs, vi, vf := makeBox(stringType, unsafe.Pointer(&s)), makeBox(int64Type, unsafe.Pointer(&i)), makeBox(float64Type, unsafe.Pointer(&f))
+	got, ok1 := vs.(string)
+	n, ok2 := vi.(int64)
+	x, ok3 := vf.(float64)
+	return ok1 && ok2 && ok3 && got == s && n == i && x == f && vs == any("box check")
+}
+
+// slabSize returns the size of the next slab: twice the last one, at
+// least want, within bounds.
+func slabSize(prev, want int) int {
+	return min(max(8, 2*prev, want), 512)
+}
+
+// slabs hold the values of one decode. hint, a guess of the number of
+// values from the input's size, sizes the first slab of strings.
+type slabs struct {
+	hint   int
+	strs   []string
+	ints   []int64
+	floats []float64
+	dicts  []py.Dict
+	lists  []py.List
+	items  []py.Value
+}
+
+func (b *slabs) str(s string) py.Value {
+	if !boxingWorks {
+		return s
+	}
+	if len(b.strs) == cap(b.strs) {
+		b.strs = make([]string, 0, slabSize(cap(b.strs), b.hint))
+	}
+	b.strs = append(b.strs, s)
+	return makeBox(stringType, unsafe.Pointer(&b.strs[len(b.strs)-1]))
+}
+
+func (b *slabs) int(n int64) py.Value {
+	if n >= 0 && n < 256 || !boxingWorks {
+		return n // Go keeps these without allocating
+	}
+	if len(b.ints) == cap(b.ints) {
+		b.ints = make([]int64, 0, slabSize(cap(b.ints), 0))
+	}
+	b.ints = append(b.ints, n)
+	return makeBox(int64Type, unsafe.Pointer(&b.ints[len(b.ints)-1]))
+}
+
+func (b *slabs) float(f float64) py.Value {
+	if !boxingWorks {
+		return f
+	}
+	if len(b.floats) == cap(b.floats) {
+		b.floats = make([]float64, 0, slabSize(cap(b.floats), 0))
+	}
+	b.floats = append(b.floats, f)
+	return makeBox(float64Type, unsafe.Pointer(&b.floats[len(b.floats)-1]))
+}
+
+// dict returns a new empty dict with room for n entries, the struct carved
+// from a slab.
+func (b *slabs) dict(n int) *py.Dict {
+	if len(b.dicts) == cap(b.dicts) {
+		b.dicts = make([]py.Dict, 0, min(max(4, 2*cap(b.dicts)), 64))
+	}
+	b.dicts = b.dicts[:len(b.dicts)+1]
+	d := &b.dicts[len(b.dicts)-1]
+	d.Grow(n)
+	return d
+}
+
+// list returns a list holding items, the struct carved from a slab.
+func (b *slabs) list(items []py.Value) *py.List {
+	if len(b.lists) == cap(b.lists) {
+		b.lists = make([]py.List, 0, min(max(4, 2*cap(b.lists)), 64))
+	}
+	b.lists = append(b.lists, py.List{Items: items})
+	return &b.lists[len(b.lists)-1]
+}
+
+// itemSlice returns memory for n items of a list or tuple, carved from a
+// slab when small (with its capacity cut, so that an append to the list
+// does not reach the next one).
+func (b *slabs) itemSlice(n int) []py.Value {
+	if n > 64 {
+		return make([]py.Value, n)
+	}
+	if cap(b.items)-len(b.items) < n {
+		b.items = make([]py.Value, 0, slabSize(cap(b.items), n))
+	}
+	start := len(b.items)
+	b.items = b.items[:start+n]
+	return b.items[start : start+n : start+n]
+}
+
+// bufPool holds the buffers the Marshal functions encode into before
+// copying the result out, so that an encoding allocates once.
+var bufPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// releaseBuffer returns a copy of out, the output of an encoding into the
+// pooled buffer p, and puts the buffer back in the pool.
+func releaseBuffer(p *[]byte, out []byte, err error) ([]byte, error) {
+	var res []byte
+	if err == nil {
+		res = append([]byte(nil), out...)
+	}
+	if cap(out) <= 1<<20 { // do not keep huge buffers alive
+		*p = out[:0]
+		bufPool.Put(p)
+	}
+	return res, err
+}
