@@ -477,10 +477,6 @@ func firstDiff(got, want string) string {
 	return fmt.Sprintf("at byte %d:\n got ...%.160q\nwant ...%.160q", i, got[from:], want[from:])
 }
 
-func trunc(s string) string {
-	if len(s) > 300 {
-		return s[:300]
-	}
 	return s
 }
 

@@ -67,50 +67,53 @@ type format struct {
 	encode func(o *convertOptions, v py.Value) ([]byte, error)
 }
 
-var formats = map[string]format{
-	"repr": {
-		decode: func(_ *convertOptions, b []byte) (py.Value, error) { return py.ParseLiteral(string(b)) },
-		encode: func(_ *convertOptions, v py.Value) ([]byte, error) { return py.AppendRepr(nil, v), nil },
-	},
-	"tagged": {
-		decode: func(_ *convertOptions, b []byte) (py.Value, error) { return flaskcookie.UnmarshalTagged(b) },
-		encode: func(_ *convertOptions, v py.Value) ([]byte, error) { return flaskcookie.MarshalTagged(v) },
-	},
-	"json": {
-		decode: func(_ *convertOptions, b []byte) (py.Value, error) { return flaskcookie.UnmarshalJSON(b) },
-		encode: func(_ *convertOptions, v py.Value) ([]byte, error) { return flaskcookie.MarshalJSON(v) },
-	},
-	"pickle": {
-		binary: true,
-		decode: func(o *convertOptions, b []byte) (py.Value, error) {
-			v, proto, err := pickle.DecodeOptions{Strict: o.strict, Encoding: o.encoding}.UnmarshalProtocol(b)
-			o.inProtocol = proto
-			return v, err
+// formats returns the formats convert reads and writes, by name.
+func formats() map[string]format {
+	return map[string]format{
+		"repr": {
+			decode: func(_ *convertOptions, b []byte) (py.Value, error) { return py.ParseLiteral(string(b)) },
+			encode: func(_ *convertOptions, v py.Value) ([]byte, error) { return py.AppendRepr(nil, v), nil },
 		},
-		encode: func(o *convertOptions, v py.Value) ([]byte, error) {
-			proto := o.protocol
-			if proto < 0 {
-				proto = o.inProtocol
-			}
-			if proto < 0 {
-				proto = pickle.DefaultProtocol
-			}
-			return pickle.MarshalProtocol(v, proto)
+		"tagged": {
+			decode: func(_ *convertOptions, b []byte) (py.Value, error) { return flaskcookie.UnmarshalTagged(b) },
+			encode: func(_ *convertOptions, v py.Value) ([]byte, error) { return flaskcookie.MarshalTagged(v) },
 		},
-	},
-	"msgpack": {
-		binary: true,
-		decode: func(_ *convertOptions, b []byte) (py.Value, error) { return msgspec.UnmarshalMsgpack(b) },
-		encode: func(o *convertOptions, v py.Value) ([]byte, error) {
-			return msgspec.EncodeOptions{MarkupAsStr: o.markupAsStr}.MarshalMsgpack(v)
+		"json": {
+			decode: func(_ *convertOptions, b []byte) (py.Value, error) { return flaskcookie.UnmarshalJSON(b) },
+			encode: func(_ *convertOptions, v py.Value) ([]byte, error) { return flaskcookie.MarshalJSON(v) },
 		},
-	},
-	"msgspec-json": {
-		decode: func(_ *convertOptions, b []byte) (py.Value, error) { return msgspec.DecodeJSON(b) },
-		encode: func(o *convertOptions, v py.Value) ([]byte, error) {
-			return msgspec.EncodeOptions{MarkupAsStr: o.markupAsStr}.EncodeJSON(v)
+		"pickle": {
+			binary: true,
+			decode: func(o *convertOptions, b []byte) (py.Value, error) {
+				v, proto, err := pickle.DecodeOptions{Strict: o.strict, Encoding: o.encoding}.UnmarshalProtocol(b)
+				o.inProtocol = proto
+				return v, err
+			},
+			encode: func(o *convertOptions, v py.Value) ([]byte, error) {
+				proto := o.protocol
+				if proto < 0 {
+					proto = o.inProtocol
+				}
+				if proto < 0 {
+					proto = pickle.DefaultProtocol
+				}
+				return pickle.MarshalProtocol(v, proto)
+			},
 		},
-	},
+		"msgpack": {
+			binary: true,
+			decode: func(_ *convertOptions, b []byte) (py.Value, error) { return msgspec.UnmarshalMsgpack(b) },
+			encode: func(o *convertOptions, v py.Value) ([]byte, error) {
+				return msgspec.EncodeOptions{MarkupAsStr: o.markupAsStr}.MarshalMsgpack(v)
+			},
+		},
+		"msgspec-json": {
+			decode: func(_ *convertOptions, b []byte) (py.Value, error) { return msgspec.DecodeJSON(b) },
+			encode: func(o *convertOptions, v py.Value) ([]byte, error) {
+				return msgspec.EncodeOptions{MarkupAsStr: o.markupAsStr}.EncodeJSON(v)
+			},
+		},
+	}
 }
 
 const formatNames = "repr, tagged, json, pickle, msgpack or msgspec-json"
@@ -140,12 +143,13 @@ func runConvert(e *env, c *command, args []string) error {
 		return usageErrorf("give --hex or --base64, not both")
 	}
 	o := &convertOptions{strict: *strict, encoding: *encoding, markupAsStr: *markup, protocol: -1, inProtocol: -1}
-	in, ok := formats[*from]
+	table := formats()
+	in, ok := table[*from]
 	if !ok {
 		return usageErrorf("unknown --from %q: %s", *from, formatNames)
 	}
 	toName, proto, hasProto := strings.Cut(*to, ":")
-	out, ok := formats[toName]
+	out, ok := table[toName]
 	if !ok || (hasProto && toName != "pickle") {
 		return usageErrorf("unknown --to %q: %s", *to, formatNames)
 	}

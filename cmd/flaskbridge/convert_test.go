@@ -161,7 +161,7 @@ func wrap(s string, n int) string {
 func TestConvertEveryPair(t *testing.T) {
 	const val = `{'a': [1, -2, 3.5, None, True, 'caf\xe9 \U0001f600'], 'b': {'c': []}}`
 	inputs := map[string][]byte{}
-	for name, f := range formats {
+	for name, f := range formats() {
 		v, err := py.ParseLiteral(val)
 		if err != nil {
 			t.Fatal(err)
@@ -172,12 +172,12 @@ func TestConvertEveryPair(t *testing.T) {
 		}
 		inputs[name] = b
 	}
-	for from := range formats {
-		for to := range formats {
+	for from := range formats() {
+		for to := range formats() {
 			r := cliBytes(t, inputs[from], "convert", "--from", from, "--to", to)
 			r.want(t, 0)
 			want := string(inputs[to])
-			if !formats[to].binary {
+			if !formats()[to].binary {
 				want += "\n"
 			}
 			if r.stdout != want {

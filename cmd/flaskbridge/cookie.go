@@ -46,10 +46,12 @@ stderr: nothing proves that the app wrote it.
 
 Exit status 1 when the cookie does not verify (bad signature, expired,
 signed in the future) or its payload cannot be read.`,
-				example: `  flaskbridge cookie decode --secret-key 'dev' \
-      'eyJ1c2VyX2lkIjo0Mn0.ZkdO8A.7cJTHMhb_zUYg_0ZJp2O0TqRBxU'
+				example: `  flaskbridge cookie decode --secret-key dev --now 1715949296 \
+      eyJfdXNlcl9pZCI6IjQyIiwiY2FydCI6eyIgdCI6WzEsMl19fQ.ZkdO8A.Opqmq0NM8gxi_dFX7kJ7RpIW-d4
+  {'_user_id': '42', 'cart': (1, 2)}
+
   flaskbridge cookie decode --secret-key-hex 5f3c1a9e --fallback-key old --format json - < cookie.txt
-  flaskbridge cookie decode --max-age 0 --now 1715949296 --secret-key dev "$COOKIE"`,
+  flaskbridge cookie decode --max-age 0 --secret-key dev "$COOKIE"    # no age check`,
 				run: runCookieDecode,
 			},
 			{
@@ -60,19 +62,27 @@ signed in the future) or its payload cannot be read.`,
 JSON, and prints the cookie value Flask writes for it: the same bytes, zlib
 compressed when that is shorter, signed with the secret key at the time
 given by --timestamp (now by default).`,
-				example: `  echo "{'_user_id': '42', '_fresh': True}" | flaskbridge cookie encode --secret-key dev
-  flaskbridge cookie encode --secret-key dev --from tagged --timestamp 1715949296 < session.json`,
+				example: `  echo "{'_user_id': '42', 'cart': (1, 2)}" | flaskbridge cookie encode --secret-key dev --timestamp 1715949296
+  eyJfdXNlcl9pZCI6IjQyIiwiY2FydCI6eyIgdCI6WzEsMl19fQ.ZkdO8A.Opqmq0NM8gxi_dFX7kJ7RpIW-d4
+
+  flaskbridge cookie encode --secret-key-file key.bin --from tagged < session.json`,
 				run: runCookieEncode,
 			},
 		},
 	}
 }
 
-// cookieFormats are the formats cookie decode prints.
-var cookieFormats = map[string]func(py.Value) ([]byte, error){
-	"repr":   func(v py.Value) ([]byte, error) { return py.AppendRepr(nil, v), nil },
-	"json":   flaskcookie.MarshalJSON,
-	"tagged": flaskcookie.MarshalTagged,
+// cookieFormat returns the printer of a format of cookie decode.
+func cookieFormat(name string) (func(py.Value) ([]byte, error), bool) {
+	switch name {
+	case "repr":
+		return func(v py.Value) ([]byte, error) { return py.AppendRepr(nil, v), nil }, true
+	case "json":
+		return flaskcookie.MarshalJSON, true
+	case "tagged":
+		return flaskcookie.MarshalTagged, true
+	}
+	return nil, false
 }
 
 func runCookieDecode(e *env, c *command, args []string) error {
@@ -93,7 +103,7 @@ func runCookieDecode(e *env, c *command, args []string) error {
 	case len(pos) > 1:
 		return usageErrorf("one COOKIE expected, got %d arguments", len(pos))
 	}
-	marshal, ok := cookieFormats[*format]
+	marshal, ok := cookieFormat(*format)
 	if !ok {
 		return usageErrorf("unknown --format %q: repr, json or tagged", *format)
 	}
@@ -165,11 +175,17 @@ func runCookieDecode(e *env, c *command, args []string) error {
 	return nil
 }
 
-// sessionInputs are the formats cookie encode reads.
-var sessionInputs = map[string]func([]byte) (py.Value, error){
-	"repr":   func(b []byte) (py.Value, error) { return py.ParseLiteral(string(b)) },
-	"tagged": flaskcookie.UnmarshalTagged,
-	"json":   flaskcookie.UnmarshalJSON,
+// sessionParser returns the reader of a format of cookie encode.
+func sessionParser(name string) (func([]byte) (py.Value, error), bool) {
+	switch name {
+	case "repr":
+		return func(b []byte) (py.Value, error) { return py.ParseLiteral(string(b)) }, true
+	case "tagged":
+		return flaskcookie.UnmarshalTagged, true
+	case "json":
+		return flaskcookie.UnmarshalJSON, true
+	}
+	return nil, false
 }
 
 func runCookieEncode(e *env, c *command, args []string) error {
@@ -186,7 +202,7 @@ func runCookieEncode(e *env, c *command, args []string) error {
 	if len(pos) > 0 {
 		return usageErrorf("unexpected argument %q: the session is read from stdin", pos[0])
 	}
-	parse, ok := sessionInputs[*from]
+	parse, ok := sessionParser(*from)
 	if !ok {
 		return usageErrorf("unknown --from %q: repr, tagged or json", *from)
 	}

@@ -86,8 +86,8 @@ func FuzzCookieEncodeCLI(f *testing.F) {
 
 // FuzzConvertCLI runs convert on any input, from each format to each.
 func FuzzConvertCLI(f *testing.F) {
-	names := make([]string, 0, len(formats))
-	for name := range formats {
+	names := make([]string, 0, len(formats()))
+	for name := range formats() {
 		names = append(names, name)
 	}
 	sort.Strings(names)

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"strings"
 )
@@ -41,19 +43,30 @@ func commands() []*command {
 
 // env is what a command talks to.
 type env struct {
+	// ctx ends when the user interrupts the tool; commands that do I/O
+	// beyond stdin and stdout pass it on.
+	ctx            context.Context
 	stdin          io.Reader
 	stdout, stderr io.Writer
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := runContext(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 // run runs the tool with the command-line arguments args (without the
 // program name) and returns its exit code: 0 on success, 1 on invalid
 // input, 2 on a usage error. Errors are reported as one line on stderr.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return runWith(&env{stdin: stdin, stdout: stdout, stderr: stderr}, commands(), args)
+	return runContext(context.Background(), args, stdin, stdout, stderr)
+}
+
+// runContext is run with a context for the commands.
+func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runWith(&env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}, commands(), args)
 }
 
 // runWith is run with the command table table.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"strings"
@@ -158,7 +159,7 @@ func TestRecoverLastResort(t *testing.T) {
 	var out, errb bytes.Buffer
 	c := &command{name: "boom", run: func(*env, *command, []string) error { panic("kaboom\nsecond line") }}
 	code := func() (code int) {
-		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb}
+		e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: &out, stderr: &errb}
 		defer func() {
 			if r := recover(); r != nil {
 				t.Fatalf("panic escaped: %v", r)
