@@ -477,9 +477,6 @@ func firstDiff(got, want string) string {
 	return fmt.Sprintf("at byte %d:\n got ...%.160q\nwant ...%.160q", i, got[from:], want[from:])
 }
 
-	return s
-}
-
 // TestCLIPickleHostile runs pickles that would create a file when loaded
 // through convert: they print as data, --strict refuses them, they round
 // trip byte for byte, and the file is never created.
