@@ -28,8 +28,9 @@ function (os.system, say) decodes to an inert object that prints as
 <reduce posix.system('...')>, or is refused with --strict.
 
 Formats:
-  repr          a Python literal, as repr() prints it (opaque objects of unknown
-                classes print as <object ...> and cannot be read back)
+  repr          a Python literal, as repr() prints it (objects of unknown
+                classes print as <object ...> or <reduce ...>, which cannot
+                be read back)
   tagged        Flask's tagged JSON, the text of a session cookie
   json          Flask's app.json (plain JSON: no bytes, tuples become lists)
   pickle[:N]    a pickle, protocols 0 to 5 (binary)
