@@ -93,6 +93,8 @@ func runCookieDecode(e *env, c *command, args []string) error {
 	maxAge := fs.Int64("max-age", defaultMaxAge, "the oldest cookie accepted, in `SECONDS` (PERMANENT_SESSION_LIFETIME);\n0 turns the age checks off, expiry and future timestamps alike")
 	now := fs.Int64("now", 0, "check the age as if the time were `UNIX` seconds (default: the clock)")
 	format := fs.String("format", "repr", "the output `FORMAT`: repr, json or tagged")
+	legacyEpoch := fs.Bool("legacy-epoch", false, "read the timestamps of itsdangerous 0.x (Flask 0.x), counted from 2011")
+	legacySHA512 := fs.Bool("legacy-sha512", false, "also accept cookies signed with HMAC-SHA512 and the django-concat key\nderivation, as itsdangerous 1.1's fallback signer did (Flask 1.x)")
 	pos, err := e.parse(c, fs, args)
 	if err != nil {
 		return err
@@ -143,6 +145,8 @@ func runCookieDecode(e *env, c *command, args []string) error {
 			Salt:                     append([]byte{}, *salt...),
 			PermanentSessionLifetime: lifetime,
 			Now:                      clock,
+			LegacyEpoch:              *legacyEpoch,
+			LegacySHA512Fallback:     *legacySHA512,
 		})
 		if err != nil {
 			return err
@@ -194,6 +198,7 @@ func runCookieEncode(e *env, c *command, args []string) error {
 	keys.define(fs, false)
 	salt := fs.String("salt", flaskcookie.DefaultSalt, "the session interface's `SALT`")
 	timestamp := fs.Int64("timestamp", 0, "sign at `UNIX` seconds (default: now)")
+	legacyEpoch := fs.Bool("legacy-epoch", false, "write the timestamp as itsdangerous 0.x (Flask 0.x) did, counted from 2011")
 	from := fs.String("from", "repr", "the input `FORMAT`: repr (a Python literal), tagged (Flask's tagged\nJSON) or json (plain JSON)")
 	pos, err := e.parse(c, fs, args)
 	if err != nil {
@@ -237,7 +242,7 @@ func runCookieEncode(e *env, c *command, args []string) error {
 	default:
 		return fmt.Errorf("invalid session: a session is a dict, not %s", py.TypeName(v))
 	}
-	codec, err := flaskcookie.New(flaskcookie.Options{SecretKey: secret, Salt: append([]byte{}, *salt...)})
+	codec, err := flaskcookie.New(flaskcookie.Options{SecretKey: secret, Salt: append([]byte{}, *salt...), LegacyEpoch: *legacyEpoch})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
 	"math/rand/v2"
@@ -66,6 +67,8 @@ func TestCookieDecode(t *testing.T) {
 	// a payload that does not parse, under a good signature
 	bad := signRaw(t, key, "bm90IGpzb24", ts)
 	dash := "-" + login
+	legacy := signWith(t, `{'a': 9}`, flaskcookie.Options{SecretKey: key, LegacyEpoch: true}, ts)
+	sha512 := signRaw512(t, key, b64url(`{"a":10}`), ts)
 	keyFile := filepath.Join(t.TempDir(), "key")
 	if err := os.WriteFile(keyFile, []byte("dev\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -138,6 +141,10 @@ func TestCookieDecode(t *testing.T) {
 		{"empty hex key", "", []string{"--secret-key-hex", "", login}, 2, "", "--secret-key-hex is empty"},
 		{"unknown flag", "", []string{"--secret", "dev", login}, 2, "", "flaskbridge cookie decode: flag provided but not defined: -secret"},
 		{"flag without value", "", []string{login, "--secret-key"}, 2, "", "flag needs an argument: -secret-key"},
+		{"legacy epoch", "", []string{"--secret-key", "dev", "--now", tsArg, "--legacy-epoch", legacy}, 0, "{'a': 9}\n", ""},
+		{"legacy epoch not asked", "", []string{"--secret-key", "dev", "--now", tsArg, legacy}, 1, "", "signature expired"},
+		{"legacy sha512", "", []string{"--secret-key", "dev", "--now", tsArg, "--legacy-sha512", sha512}, 0, "{'a': 10}\n", ""},
+		{"legacy sha512 not asked", "", []string{"--secret-key", "dev", "--now", tsArg, sha512}, 1, "", "bad signature"},
 		{"no key", "", []string{login}, 0, loginOut, "flaskbridge cookie decode: warning: no secret key given: the signature and age of this cookie were NOT verified"},
 		{"no key tampered", "", []string{tampered}, 0, loginOut, "warning:"},
 		{"no key expired", "", []string{"--format", "tagged", expired}, 0, `{"a":5}` + "\n", "warning:"},
@@ -170,6 +177,42 @@ func noise(n int) string {
 }
 
 func b64url(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+// signWith returns the cookie of a codec with options o for the literal
+// session lit at time at.
+func signWith(t testing.TB, lit string, o flaskcookie.Options, at int64) string {
+	t.Helper()
+	v, err := py.ParseLiteral(lit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := flaskcookie.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.EncodeAt(v.(*py.Dict), time.Unix(at, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// signRaw512 signs a payload as itsdangerous 1.1's fallback signer checked
+// it: HMAC-SHA512 with the django-concat key derivation.
+func signRaw512(t testing.TB, key []byte, payload string, at int64) string {
+	t.Helper()
+	s, err := flaskcookie.NewTimestampSigner(flaskcookie.TimestampSignerOptions{SignerOptions: flaskcookie.SignerOptions{
+		SecretKeys: [][]byte{key}, Salt: []byte("cookie-session"), KeyDerivation: flaskcookie.DeriveDjangoConcat, Digest: sha512.New,
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.SignAt([]byte(payload), time.Unix(at, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
 
 // signRaw signs a raw payload as itsdangerous does, so that a test can
 // hold a payload Flask would never write.
@@ -243,6 +286,8 @@ func TestCookieEncode(t *testing.T) {
 		{"empty salt", `{'a': 3}`, []string{"--secret-key", "dev", "--timestamp", tsArg, "--salt", ""}, 0, sign(t, `{'a': 3}`, []byte("dev"), "", ts) + "\n", ""},
 		{"hex key", `{'a': 8}`, []string{"--secret-key-hex", hex.EncodeToString(binKey), "--timestamp", tsArg}, 0, sign(t, `{'a': 8}`, binKey, "cookie-session", ts) + "\n", ""},
 		{"key file", `{'a': 8}`, []string{"--secret-key-file", keyFile, "--timestamp", tsArg}, 0, sign(t, `{'a': 8}`, binKey, "cookie-session", ts) + "\n", ""},
+		{"legacy epoch", `{'a': 9}`, []string{"--secret-key", "dev", "--timestamp", tsArg, "--legacy-epoch"}, 0, signWith(t, `{'a': 9}`, flaskcookie.Options{SecretKey: []byte("dev"), LegacyEpoch: true}, ts) + "\n", ""},
+		{"legacy epoch before 2011", `{}`, []string{"--secret-key", "dev", "--timestamp", "1000", "--legacy-epoch"}, 1, "", "the session cannot be written as a cookie"},
 		{"timestamp 0", `{}`, []string{"--secret-key", "dev", "--timestamp", "0"}, 0, sign(t, `{}`, []byte("dev"), "cookie-session", 0) + "\n", ""},
 		{"no key", `{}`, nil, 2, "", "a secret key is required: --secret-key, --secret-key-hex or --secret-key-file"},
 		{"two keys", `{}`, []string{"--secret-key", "a", "--secret-key-file", keyFile}, 2, "", "give one secret key"},
