@@ -59,6 +59,17 @@ func (d *Dict) Grow(n int) {
 	}
 }
 
+// UseBuffer makes the empty dict d keep its entries in buf (whose length
+// must be 0) until it outgrows cap(buf), so that a decoder can carve the
+// entries of many dicts from one allocation. buf must not be used
+// otherwise. It panics if d is not empty.
+func (d *Dict) UseBuffer(buf []DictEntry) {
+	if len(d.entries) != 0 || len(buf) != 0 {
+		panic("py: Dict.UseBuffer on a non-empty dict or buffer")
+	}
+	d.entries = buf
+}
+
 // Len returns the number of entries.
 func (d *Dict) Len() int {
 	if d == nil {
