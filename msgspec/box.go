@@ -58,13 +58,14 @@ func slabSize(prev, want int) int {
 // slabs hold the values of one decode. hint, a guess of the number of
 // values from the input's size, sizes the first slab of strings.
 type slabs struct {
-	hint   int
-	strs   []string
-	ints   []int64
-	floats []float64
-	dicts  []py.Dict
-	lists  []py.List
-	items  []py.Value
+	hint    int
+	strs    []string
+	ints    []int64
+	floats  []float64
+	dicts   []py.Dict
+	entries []py.DictEntry
+	lists   []py.List
+	items   []py.Value
 }
 
 func (b *slabs) str(s string) py.Value {
@@ -108,7 +109,16 @@ func (b *slabs) dict(n int) *py.Dict {
 	}
 	b.dicts = b.dicts[:len(b.dicts)+1]
 	d := &b.dicts[len(b.dicts)-1]
-	d.Grow(n)
+	if n > 0 && n <= 16 {
+		if cap(b.entries)-len(b.entries) < n {
+			b.entries = make([]py.DictEntry, 0, min(max(n, 8, 2*cap(b.entries)), 256))
+		}
+		start := len(b.entries)
+		b.entries = b.entries[:start+n]
+		d.UseBuffer(b.entries[start : start : start+n])
+	} else {
+		d.Grow(n)
+	}
 	return d
 }
 
@@ -134,6 +144,32 @@ func (b *slabs) itemSlice(n int) []py.Value {
 	start := len(b.items)
 	b.items = b.items[:start+n]
 	return b.items[start : start+n : start+n]
+}
+
+// setStr adds the entry of a str key to a decoded dict: appended without a
+// search when the dict is small and holds no equal key (the common case),
+// else through Set, which keeps Python's rule for a repeated key.
+func setStr(m *py.Dict, k string, key, v py.Value) {
+	n := m.Len()
+	if n >= 8 {
+		m.Set(key, v)
+		return
+	}
+	for i := range n {
+		switch old, _ := m.At(i); o := old.(type) {
+		case string:
+			if o == k {
+				m.Set(key, v)
+				return
+			}
+		case py.Markup:
+			if string(o) == k {
+				m.Set(key, v)
+				return
+			}
+		}
+	}
+	m.Append(key, v)
 }
 
 // bufPool holds the buffers the Marshal functions encode into before

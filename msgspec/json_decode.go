@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
 	"strconv"
 	"sync"
 	"unicode/utf16"
@@ -202,7 +203,7 @@ func (d *jsonDecoder) object() (any, error) {
 			kv := d.stack[start:]
 			m := d.dict(len(kv) / 2)
 			for i := 0; i < len(kv); i += 2 {
-				m.Set(kv[i], kv[i+1])
+				setStr(m, kv[i].(string), kv[i], kv[i+1])
 			}
 			clear(kv)
 			d.stack = d.stack[:start]
@@ -250,34 +251,49 @@ func (d *jsonDecoder) object() (any, error) {
 func (d *jsonDecoder) string() (string, error) {
 	start := d.pos
 	d.pos++
-	i := d.pos
 	data := d.data
-	// Skip plain ASCII 8 bytes at a time.
-	for i+8 <= len(data) && specialJSON(binary.LittleEndian.Uint64(data[i:])) == 0 {
-		i += 8
-	}
+	i := d.pos
 	ascii := true
-	for ; i < len(data); i++ {
-		c := data[i]
-		if c == '"' {
+	// Find the first '"', '\\', control character (or, while the string is
+	// ASCII, non-ASCII byte) 8 bytes at a time.
+	for {
+		var c byte
+		if i+8 <= len(data) {
+			w := binary.LittleEndian.Uint64(data[i:])
+			m := specialJSON(w)
+			if !ascii {
+				m = escapeOrQuote(w)
+			}
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += bits.TrailingZeros64(m) / 8
+			c = data[i]
+		} else {
+			for i < len(data) && jsonEscape[data[i]] == 0 && (!ascii || data[i] < 0x80) {
+				i++
+			}
+			if i >= len(data) {
+				return "", d.truncated()
+			}
+			c = data[i]
+		}
+		switch {
+		case c == '"':
 			s := d.text[d.pos:i]
 			if !ascii && !utf8.ValidString(s) {
 				return "", d.fail(start, ErrSyntax, "str is not valid UTF-8")
 			}
 			d.pos = i + 1
 			return s, nil
-		}
-		if c == '\\' || c < 0x20 {
-			break
-		}
-		if c >= 0x80 {
+		case c >= 0x80:
 			ascii = false
+			i++
+		default: // '\\' or a control character
+			return d.stringEscaped(start, i)
 		}
 	}
-	if i >= len(data) {
-		return "", d.truncated()
-	}
-	return d.stringEscaped(start, i)
 }
 
 // stringEscaped reads the rest of a string from i, its first escape or

@@ -185,6 +185,13 @@ func plainJSON(s string) bool {
 	return bad == 0
 }
 
+// escapeOrQuote is specialJSON but for non-ASCII bytes.
+func escapeOrQuote(x uint64) uint64 {
+	ctl := (x - lsb*0x20) &^ x
+	q, bs := x^(lsb*'"'), x^(lsb*'\\')
+	return (ctl | (q-lsb)&^q | (bs-lsb)&^bs) & msb
+}
+
 // specialJSON has a high bit set for each byte of x that is a control
 // character, '"', '\\' or not ASCII (and maybe for a byte after one).
 func specialJSON(x uint64) uint64 {

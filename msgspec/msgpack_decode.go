@@ -277,8 +277,8 @@ func (d *mpDecoder) mapping(start, n int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, isStr := k.(string); isStr {
-			m.Set(k, v)
+		if ks, isStr := k.(string); isStr {
+			setStr(m, ks, k, v)
 			continue
 		}
 		if !py.Hashable(k) {

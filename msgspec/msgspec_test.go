@@ -343,3 +343,30 @@ func TestPlainJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONStringRoundTrip(t *testing.T) {
+	// Strings with one special character at every position around the
+	// 8-byte word size read back as written, through the escaped and
+	// unescaped paths and with non-ASCII text before and after.
+	specials := []string{"\"", "\\", "\n", "\x00", "\x1f", "\x7f", "é", "€", "😀", "/"}
+	for n := 0; n <= 18; n++ {
+		for pos := 0; pos <= n; pos++ {
+			for _, sp := range specials {
+				for _, prefix := range []string{"", "ü"} {
+					s := prefix + strings.Repeat("a", pos) + sp + strings.Repeat("b", n-pos)
+					enc, err := EncodeJSON(s)
+					if err != nil {
+						t.Fatal(err)
+					}
+					v, err := DecodeJSON(enc)
+					if err != nil || v != s {
+						t.Fatalf("%q: encoded %s, read %q, %v", s, enc, v, err)
+					}
+					if _, err := DecodeJSON(enc[:len(enc)-1]); !errors.Is(err, ErrTruncated) {
+						t.Fatalf("%q without its closing quote: %v", s, err)
+					}
+				}
+			}
+		}
+	}
+}
