@@ -43,7 +43,6 @@ func TestCrossGoToPython(t *testing.T) {
 			var identical, errorsBoth, setOrder int
 			for start := 0; start < n; start += batch {
 				var items []map[string]any
-				var values []py.Value
 				for range batch {
 					v := randValue(r, 0)
 					it := map[string]any{"repr_text": py.Repr(v)}
@@ -58,7 +57,6 @@ func TestCrossGoToPython(t *testing.T) {
 						it["json"] = b64.EncodeToString(data)
 					}
 					items = append(items, it)
-					values = append(values, v)
 				}
 				var res []map[string]checkResult
 				h.MustCall(t, "msgspecops.check_many", map[string]any{"items": items}, &res)

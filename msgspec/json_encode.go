@@ -148,11 +148,22 @@ var jsonEscape = [256]byte{
 	'"': '"', '\\': '\\',
 }
 
+// appendQuoted writes s between quotes, as it is.
+func appendQuoted(b []byte, s string) []byte {
+	n := len(b)
+	if cap(b)-n < len(s)+2 {
+		b = append(b[:cap(b)], make([]byte, len(s)+2)...)
+	}
+	b = b[:n+len(s)+2]
+	b[n] = '"'
+	copy(b[n+1:], s)
+	b[n+1+len(s)] = '"'
+	return b
+}
+
 func appendJSONStr(b []byte, s string, v any) ([]byte, error) {
 	if plainJSON(s) {
-		b = append(b, '"')
-		b = append(b, s...)
-		return append(b, '"'), nil
+		return appendQuoted(b, s), nil
 	}
 	if !utf8.ValidString(s) {
 		return b, newPathError(v, ErrInvalidString)
@@ -381,6 +392,10 @@ func (e *encoder) jsonArray(b []byte, items []any, v any) ([]byte, error) {
 	for i, it := range items {
 		if i > 0 {
 			b = append(b, ',')
+		}
+		if s, ok := it.(string); ok && plainJSON(s) {
+			b = appendQuoted(b, s)
+			continue
 		}
 		if b, err = e.json(b, it); err != nil {
 			return b, withIndex(err, i)
