@@ -114,9 +114,20 @@ func (e *env) parse(c *command, fs *flagSet, args []string) ([]string, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, e.help(commandHelp(c, fs))
 		}
-		return nil, &usageError{msg: err.Error()}
+		return nil, &usageError{msg: flagDashes(err.Error())}
 	}
 	return append(pos, fs.Args()...), nil
+}
+
+// flagDashes writes the flag names in an error of package flag with the
+// two dashes of the help text: "--max-age", not "-max-age".
+func flagDashes(msg string) string {
+	return strings.NewReplacer(
+		"not defined: -", "not defined: --",
+		"for flag -", "for flag --",
+		"an argument: -", "an argument: --",
+		" for -", " for --",
+	).Replace(msg)
 }
 
 func isBoolFlag(f *flag.Flag) bool {

@@ -133,8 +133,8 @@ func TestConvert(t *testing.T) {
 		{"hex and base64", []byte(val), []string{"--from", "repr", "--to", "pickle", "--hex", "--base64"}, 2, nil, "give --hex or --base64, not both"},
 		{"hex without binary", []byte(val), []string{"--from", "repr", "--to", "tagged", "--hex"}, 2, nil, "--hex and --base64 apply to pickle and msgpack"},
 		{"argument", []byte(val), []string{"--from", "repr", "--to", "repr", "file.pickle"}, 2, nil, `unexpected argument "file.pickle": the input is read from stdin`},
-		{"unknown flag", []byte(val), []string{"--from", "repr", "--to", "repr", "--protocol", "2"}, 2, nil, "flag provided but not defined: -protocol"},
-		{"bool flag with value", []byte(val), []string{"--from", "repr", "--to", "repr", "--strict=maybe"}, 2, nil, `invalid boolean value "maybe" for -strict`},
+		{"unknown flag", []byte(val), []string{"--from", "repr", "--to", "repr", "--protocol", "2"}, 2, nil, "flag provided but not defined: --protocol"},
+		{"bool flag with value", []byte(val), []string{"--from", "repr", "--to", "repr", "--strict=maybe"}, 2, nil, `invalid boolean value "maybe" for --strict`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
