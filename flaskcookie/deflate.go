@@ -139,11 +139,13 @@ type zTreeDesc struct {
 
 // zDeflater is the state of one compression, reused through a pool.
 type zDeflater struct {
-	window    [2*zWSize + zMaxMatch + 8]byte
-	prev      [zWSize]uint16
-	head      [zHashSize]uint16
-	headUsed  []uint16 // hash slots set, to clear them again cheaply
-	headDirty bool     // too many slots used: clear the whole table
+	window [2*zWSize + zMaxMatch + 8]byte
+	// head and prev hold positions as zlib does, plus base: a value below
+	// base is NIL. Raising base for each compression clears both tables
+	// without touching them.
+	prev [zWSize]uint32
+	head [zHashSize]uint32
+	base uint32
 
 	in        []byte
 	highWater int
@@ -160,6 +162,7 @@ type zDeflater struct {
 	lDesc, dDesc, blDesc zTreeDesc
 
 	heap    [zHeapSize]int
+	key     [zHeapSize]uint32 // freq<<8 | depth of the nodes in the heap
 	heapLen int
 	heapMax int
 	depth   [zHeapSize]uint8
@@ -196,15 +199,13 @@ func (d *zDeflater) compress(dst, src []byte) []byte {
 	d.in = src
 	d.out = append(dst, 0x78, 0x9c)
 	d.bitBuf, d.bitN = 0, 0
-	if d.headDirty {
+	if d.base == 0 || d.base > 1<<31 {
 		clear(d.head[:])
-		d.headDirty = false
+		clear(d.prev[:])
+		d.base = 1
 	} else {
-		for _, h := range d.headUsed {
-			d.head[h] = 0
-		}
+		d.base += 2 * zWSize // past every position of the last compression
 	}
-	d.headUsed = d.headUsed[:0]
 	d.highWater = 0
 	d.strstart, d.lookahead, d.blockStart, d.insert = 0, 0, 0, 0
 	d.matchLength, d.prevLength = zMinMatch-1, zMinMatch-1
@@ -212,31 +213,19 @@ func (d *zDeflater) compress(dst, src []byte) []byte {
 	d.insH = 0
 	d.initBlock()
 	d.deflateSlow()
-	d.flushBits()
 	var a [4]byte
 	binary.BigEndian.PutUint32(a[:], adler32.Checksum(src))
 	return append(d.out, a[:]...)
-}
-
-func (d *zDeflater) setHead(h uint, pos int) {
-	if d.head[h] == 0 && !d.headDirty {
-		if len(d.headUsed) < 4096 {
-			d.headUsed = append(d.headUsed, uint16(h))
-		} else {
-			d.headDirty = true
-		}
-	}
-	d.head[h] = uint16(pos)
 }
 
 // insertString is zlib's INSERT_STRING: it returns the previous head of
 // the hash chain of the three bytes at pos and puts pos at the head.
 func (d *zDeflater) insertString(pos int) int {
 	d.insH = ((d.insH << zHashShift) ^ uint(d.window[pos+zMinMatch-1])) & zHashMask
-	h := int(d.head[d.insH])
-	d.prev[pos&zWMask] = uint16(h)
-	d.setHead(d.insH, pos)
-	return h
+	h := d.head[d.insH]
+	d.prev[pos&zWMask] = h
+	d.head[d.insH] = uint32(pos) + d.base
+	return max(int(h)-int(d.base), 0)
 }
 
 // fillWindow is zlib's fill_window: it slides the window when needed and
@@ -269,7 +258,7 @@ func (d *zDeflater) fillWindow() {
 			for d.insert > 0 {
 				d.insH = ((d.insH << zHashShift) ^ uint(d.window[str+zMinMatch-1])) & zHashMask
 				d.prev[str&zWMask] = d.head[d.insH]
-				d.setHead(d.insH, str)
+				d.head[d.insH] = uint32(str) + d.base
 				str++
 				d.insert--
 				if d.lookahead+d.insert < zMinMatch {
@@ -298,16 +287,16 @@ func (d *zDeflater) fillWindow() {
 }
 
 func (d *zDeflater) slideHash() {
+	keep := d.base + zWSize
 	for i, m := range d.head {
-		if m >= zWSize {
+		if m >= keep {
 			d.head[i] = m - zWSize
 		} else {
 			d.head[i] = 0
 		}
 	}
-	d.headDirty = true
 	for i, m := range d.prev {
-		if m >= zWSize {
+		if m >= keep {
 			d.prev[i] = m - zWSize
 		} else {
 			d.prev[i] = 0
@@ -325,9 +314,12 @@ func (d *zDeflater) longestMatch(cur int) int {
 	if d.strstart > zMaxDist {
 		limit = d.strstart - zMaxDist
 	}
-	w := d.window[:]
-	scanEnd1 := w[scan+bestLen-1]
-	scanEnd := w[scan+bestLen]
+	w := &d.window
+	base := int(d.base)
+	// The last two bytes of the best match so far and the first two of
+	// the string, each pair read as one 16-bit word.
+	end := load16(w, scan+bestLen-1)
+	start := load16(w, scan)
 	if d.prevLength >= zGoodLength {
 		chain >>= 2
 	}
@@ -335,13 +327,11 @@ func (d *zDeflater) longestMatch(cur int) int {
 		nice = d.lookahead
 	}
 	for {
-		m := cur
-		if w[m+bestLen] == scanEnd && w[m+bestLen-1] == scanEnd1 && w[m] == w[scan] && w[m+1] == w[scan+1] {
+		if load16(w, cur+bestLen-1) == end && load16(w, cur) == start {
 			// The third bytes are equal since the hashes are: zlib does
-			// not compare them, and compares the rest eight at a time
-			// up to 258.
+			// not compare them, and compares the rest up to 258.
 			n := 3
-			a, b := w[scan:scan+zMaxMatch+1], w[m:m+zMaxMatch+1]
+			a, b := w[scan:scan+zMaxMatch+1], w[cur:cur+zMaxMatch+1]
 			for n < zMaxMatch && a[n] == b[n] {
 				n++
 			}
@@ -351,11 +341,10 @@ func (d *zDeflater) longestMatch(cur int) int {
 				if n >= nice {
 					break
 				}
-				scanEnd1 = w[scan+bestLen-1]
-				scanEnd = w[scan+bestLen]
+				end = load16(w, scan+bestLen-1)
 			}
 		}
-		cur = int(d.prev[cur&zWMask])
+		cur = int(d.prev[cur&zWMask]) - base // negative for NIL
 		if cur <= limit {
 			break
 		}
@@ -368,6 +357,10 @@ func (d *zDeflater) longestMatch(cur int) int {
 		return bestLen
 	}
 	return d.lookahead
+}
+
+func load16(w *[2*zWSize + zMaxMatch + 8]byte, i int) uint16 {
+	return uint16(w[i]) | uint16(w[i+1])<<8
 }
 
 // deflateSlow is zlib's deflate_slow with flush = Z_FINISH: lazy matching,
@@ -448,16 +441,13 @@ func (d *zDeflater) tally(dist, lc int) bool {
 	return len(d.sym) == zSymEnd
 }
 
+// initBlock starts a block. zlib zeroes the frequencies only; the other
+// fields are all written again before they are read, so zeroing whole
+// nodes is the same and faster.
 func (d *zDeflater) initBlock() {
-	for i := range d.dynL[:zLCodes] {
-		d.dynL[i].freq = 0
-	}
-	for i := range d.dynD[:zDCodes] {
-		d.dynD[i].freq = 0
-	}
-	for i := range d.blTree[:zBLCodes] {
-		d.blTree[i].freq = 0
-	}
+	clear(d.dynL[:zLCodes])
+	clear(d.dynD[:zDCodes])
+	clear(d.blTree[:zBLCodes])
 	d.dynL[zEndBlock].freq = 1
 	d.optLen, d.statLen = 0, 0
 	d.sym = d.sym[:0]
@@ -508,25 +498,31 @@ func (d *zDeflater) trFlushBlock(buf []byte, storedLen int, last bool) {
 	}
 }
 
-func (d *zDeflater) smaller(tree []zCode, n, m int) bool {
-	return tree[n].freq < tree[m].freq || (tree[n].freq == tree[m].freq && d.depth[n] <= d.depth[m])
-}
-
-func (d *zDeflater) pqDownHeap(tree []zCode, k int) {
-	v := d.heap[k]
+// pqDownHeap restores the heap property from index k, ordering nodes by
+// frequency and then depth (zlib's smaller()). key holds freq<<8 | depth
+// of every node, which orders them the same way in one comparison.
+func (d *zDeflater) pqDownHeap(key *[zHeapSize]uint32, k int) {
+	heap := &d.heap
+	n := d.heapLen
+	v := heap[k]
+	kv := key[v]
 	j := k << 1
-	for j <= d.heapLen {
-		if j < d.heapLen && d.smaller(tree, d.heap[j+1], d.heap[j]) {
-			j++
+	for j <= n {
+		hj := heap[j]
+		if j < n {
+			if h1 := heap[j+1]; key[h1] <= key[hj] {
+				j++
+				hj = h1
+			}
 		}
-		if d.smaller(tree, v, d.heap[j]) {
+		if kv <= key[hj] {
 			break
 		}
-		d.heap[k] = d.heap[j]
+		heap[k] = hj
 		k = j
 		j <<= 1
 	}
-	d.heap[k] = v
+	heap[k] = v
 }
 
 // buildTree is zlib's build_tree: a Huffman tree with zlib's tie-breaking,
@@ -561,15 +557,20 @@ func (d *zDeflater) buildTree(desc *zTreeDesc) {
 		}
 	}
 	desc.maxCode = maxCode
+	key := &d.key
+	for i := 1; i <= d.heapLen; i++ {
+		n := d.heap[i]
+		key[n] = uint32(tree[n].freq)<<8 | uint32(d.depth[n])
+	}
 	for n := d.heapLen / 2; n >= 1; n-- {
-		d.pqDownHeap(tree, n)
+		d.pqDownHeap(key, n)
 	}
 	node := elems
 	for {
 		n := d.heap[1]
 		d.heap[1] = d.heap[d.heapLen]
 		d.heapLen--
-		d.pqDownHeap(tree, 1)
+		d.pqDownHeap(key, 1)
 		m := d.heap[1]
 		d.heapMax--
 		d.heap[d.heapMax] = n
@@ -577,10 +578,11 @@ func (d *zDeflater) buildTree(desc *zTreeDesc) {
 		d.heap[d.heapMax] = m
 		tree[node].freq = tree[n].freq + tree[m].freq
 		d.depth[node] = max(d.depth[n], d.depth[m]) + 1
+		key[node] = uint32(tree[node].freq)<<8 | uint32(d.depth[node])
 		tree[n].dad, tree[m].dad = uint16(node), uint16(node)
 		d.heap[1] = node
 		node++
-		d.pqDownHeap(tree, 1)
+		d.pqDownHeap(key, 1)
 		if d.heapLen < 2 {
 			break
 		}
@@ -812,23 +814,24 @@ func (d *zDeflater) sendCode(c int, tree []zCode) {
 	d.sendBits(uint64(tree[c].code), uint(tree[c].len))
 }
 
-// sendBits writes n bits, least significant first, as deflate packs them.
+// sendBits writes n <= 16 bits, least significant first, as deflate packs
+// them; whole 32-bit words go out at once.
 func (d *zDeflater) sendBits(v uint64, n uint) {
 	d.bitBuf |= v << d.bitN
 	d.bitN += n
-	for d.bitN >= 8 {
-		d.out = append(d.out, byte(d.bitBuf))
-		d.bitBuf >>= 8
-		d.bitN -= 8
+	if d.bitN >= 32 {
+		d.out = binary.LittleEndian.AppendUint32(d.out, uint32(d.bitBuf))
+		d.bitBuf >>= 32
+		d.bitN -= 32
 	}
 }
 
-// windup pads the last byte with zero bits.
+// windup writes the bits left, the last byte padded with zero bits.
 func (d *zDeflater) windup() {
-	if d.bitN > 0 {
+	for d.bitN > 0 {
 		d.out = append(d.out, byte(d.bitBuf))
+		d.bitBuf >>= 8
+		d.bitN -= min(d.bitN, 8)
 	}
 	d.bitBuf, d.bitN = 0, 0
 }
-
-func (d *zDeflater) flushBits() { d.windup() }

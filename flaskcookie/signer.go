@@ -53,9 +53,8 @@ type SignerOptions struct {
 // value)) with the padding stripped. Derived keys are computed once, and
 // HMAC states are reused. A Signer is safe for concurrent use.
 type Signer struct {
-	keys   []*macKey // newest first
-	digest func() hash.Hash
-	size   int // digest size in bytes
+	keys []*macKey // newest first
+	size int       // digest size in bytes
 }
 
 // macKey is one derived key with a pool of HMAC states keyed with it.
@@ -97,7 +96,7 @@ func NewSigner(o SignerOptions) (*Signer, error) {
 	if kd == "" {
 		kd = DeriveDjangoConcat
 	}
-	s := &Signer{digest: digest, size: digest().Size()}
+	s := &Signer{size: digest().Size()}
 	for i := len(o.SecretKeys) - 1; i >= 0; i-- {
 		dk, err := deriveKey(kd, digest, salt, o.SecretKeys[i])
 		if err != nil {

@@ -1,6 +1,7 @@
 package pyjson
 
 import (
+	"strings"
 	"unsafe"
 
 	"github.com/flaskbridge/flaskbridge/py"
@@ -57,6 +58,23 @@ type slabs struct {
 	items  []py.Value
 }
 
+// presize makes the first slabs about as large as the text needs: one
+// string per two quotes at most, one dict per brace, one list per bracket.
+func (b *slabs) presize(text string) {
+	if len(text) < 64 {
+		return
+	}
+	if n := strings.Count(text, `"`) / 2; n > 8 {
+		b.strs = make([]string, 0, min(n, 4096))
+	}
+	if n := strings.Count(text, "{"); n > 8 {
+		b.dicts = make([]py.Dict, 0, min(n, 1024))
+	}
+	if n := strings.Count(text, "["); n > 8 {
+		b.lists = make([]py.List, 0, min(n, 1024))
+	}
+}
+
 // slabSize is the size of the next slab: small for small documents,
 // growing up to a bound.
 func slabSize(prev int) int { return min(max(8, 2*prev), 512) }
@@ -97,7 +115,7 @@ func (b *slabs) float(f float64) py.Value {
 // dict returns an empty dict with room for n entries.
 func (b *slabs) dict(n int) *py.Dict {
 	if len(b.dicts) == cap(b.dicts) {
-		b.dicts = make([]py.Dict, 0, min(slabSize(cap(b.dicts)), 64))
+		b.dicts = make([]py.Dict, 0, min(slabSize(cap(b.dicts)), 256))
 	}
 	b.dicts = b.dicts[:len(b.dicts)+1]
 	d := &b.dicts[len(b.dicts)-1]
@@ -108,7 +126,7 @@ func (b *slabs) dict(n int) *py.Dict {
 // list returns a list holding a copy of items.
 func (b *slabs) list(items []py.Value) *py.List {
 	if len(b.lists) == cap(b.lists) {
-		b.lists = make([]py.List, 0, min(slabSize(cap(b.lists)), 64))
+		b.lists = make([]py.List, 0, min(slabSize(cap(b.lists)), 256))
 	}
 	b.lists = b.lists[:len(b.lists)+1]
 	l := &b.lists[len(b.lists)-1]

@@ -3,6 +3,7 @@ package pyjson
 import (
 	"math"
 	"math/big"
+	"math/bits"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -52,6 +53,7 @@ func UnmarshalString(text string, o DecodeOptions) (py.Value, error) {
 	d := decoders.Get().(*decoder)
 	defer d.release()
 	d.s, d.maxDepth, d.hook, d.depth = text, o.MaxDepth, o.Hook, 0
+	d.presize(text)
 	if d.maxDepth <= 0 {
 		d.maxDepth = DefaultMaxDepth
 	}
@@ -244,13 +246,37 @@ var strStop = func() (t [256]bool) {
 	return t
 }()
 
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// plainRun returns the index of the first byte at or after i that ends
+// the plain run of a string (a quote, a backslash, a control character),
+// or len(s); it looks at eight bytes at a time.
+func plainRun(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		q := x ^ (lsb * '"')
+		b := x ^ (lsb * '\\')
+		// A byte is flagged when it is zero in q or b, or below 0x20 in
+		// x; the lowest flag is exact.
+		if t := ((q - lsb) &^ q) | ((b - lsb) &^ b) | ((x - lsb*0x20) &^ x); t&msb != 0 {
+			return i + bits.TrailingZeros64(t&msb)/8
+		}
+	}
+	for i < len(s) && !strStop[s[i]] {
+		i++
+	}
+	return i
+}
+
 // str reads a string whose opening quote is at i-1.
 func (d *decoder) str(i int) (string, int, error) {
 	s := d.s
 	start := i
-	for i < len(s) && !strStop[s[i]] {
-		i++
-	}
+	i = plainRun(s, i)
 	if i < len(s) && s[i] == '"' {
 		return s[start:i], i + 1, nil
 	}
@@ -267,10 +293,7 @@ func (d *decoder) str(i int) (string, int, error) {
 		case c < 0x20:
 			return "", i, syntaxErr(i, "invalid control character")
 		case c != '\\':
-			j := i + 1
-			for j < len(s) && !strStop[s[j]] {
-				j++
-			}
+			j := plainRun(s, i+1)
 			buf = append(buf, s[i:j]...)
 			i = j
 			continue
