@@ -413,12 +413,16 @@ func (d *jsonDecoder) number() (any, error) {
 	data := d.data
 	start := d.pos
 	p := start
-	if data[p] == '-' {
+	neg := data[p] == '-'
+	if neg {
 		p++
 		if p == len(data) {
 			return nil, d.fail(p, ErrSyntax, "invalid number")
 		}
 	}
+	// mant collects up to 19 significant digits, for the fast paths.
+	var mant uint64
+	digits := 0
 	intStart := p
 	if data[p] == '0' {
 		p++
@@ -427,54 +431,92 @@ func (d *jsonDecoder) number() (any, error) {
 		}
 	} else {
 		for p < len(data) && isDigit(data[p]) {
+			mant = mant*10 + uint64(data[p]-'0')
 			p++
 		}
 		if p == intStart {
 			return nil, d.fail(p, ErrSyntax, "invalid character")
 		}
+		digits = p - intStart
 	}
 	intEnd := p
 	isFloat := false
+	exp10 := 0
 	if p < len(data) && data[p] == '.' {
 		isFloat = true
 		p++
 		fracStart := p
 		for p < len(data) && isDigit(data[p]) {
+			if mant != 0 || data[p] != '0' {
+				digits++
+			}
+			mant = mant*10 + uint64(data[p]-'0')
 			p++
 		}
 		if p == fracStart {
 			return nil, d.fail(p, ErrSyntax, "invalid number")
 		}
+		exp10 = fracStart - p
 	}
 	if p < len(data) && (data[p] == 'e' || data[p] == 'E') {
 		isFloat = true
 		p++
+		expNeg := false
 		if p < len(data) && (data[p] == '+' || data[p] == '-') {
+			expNeg = data[p] == '-'
 			p++
 		}
 		expStart := p
+		e := 0
 		for p < len(data) && isDigit(data[p]) {
+			if e < 10000 {
+				e = e*10 + int(data[p]-'0')
+			}
 			p++
 		}
 		if p == expStart {
 			return nil, d.fail(p, ErrSyntax, "invalid number")
 		}
+		if expNeg {
+			e = -e
+		}
+		exp10 += e
 	}
 	d.pos = p
-	text := d.text[start:p]
 	if !isFloat {
-		if intEnd-intStart <= 18 {
-			n, _ := strconv.ParseInt(text, 10, 64) // 18 digits always fit
+		if digits <= 18 {
+			n := int64(mant)
+			if neg {
+				n = -n
+			}
 			return d.int(n), nil
 		}
-		return d.bigInt(start, text, intEnd-intStart)
+		return d.bigInt(start, d.text[start:p], intEnd-intStart)
 	}
-	f, err := strconv.ParseFloat(text, 64)
+	// Exact when the digits and the power of ten are both exact in a
+	// float64: one correctly rounded operation.
+	if digits <= 15 && mant < 1<<53 && exp10 >= -22 && exp10 <= 22 {
+		f := float64(mant)
+		if exp10 >= 0 {
+			f *= pow10[exp10]
+		} else {
+			f /= pow10[-exp10]
+		}
+		if neg {
+			f = -f
+		}
+		return d.float(f), nil
+	}
+	f, err := strconv.ParseFloat(d.text[start:p], 64)
 	if err != nil || math.IsInf(f, 0) {
 		return nil, d.fail(start, ErrSyntax, "number out of range")
 	}
 	return d.float(f), nil
 }
+
+// pow10 are the powers of ten a float64 holds exactly.
+var pow10 = [23]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
 var (
 	two64 = new(big.Int).Lsh(big.NewInt(1), 64)

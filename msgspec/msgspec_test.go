@@ -5,6 +5,8 @@ import (
 	"errors"
 	"math"
 	"math/big"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -367,6 +369,56 @@ func TestJSONStringRoundTrip(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+func TestJSONNumbers(t *testing.T) {
+	// The fast paths of the number parser agree with strconv on numbers of
+	// every shape.
+	r := rand.New(rand.NewPCG(7, 7))
+	for range 200000 {
+		var b strings.Builder
+		if r.IntN(2) == 0 {
+			b.WriteByte('-')
+		}
+		nInt := r.IntN(22)
+		if nInt == 0 {
+			b.WriteByte('0')
+		} else {
+			b.WriteByte(byte('1' + r.IntN(9)))
+			for range nInt - 1 {
+				b.WriteByte(byte('0' + r.IntN(10)))
+			}
+		}
+		isFloat := false
+		if r.IntN(3) > 0 {
+			isFloat = true
+			b.WriteByte('.')
+			for range 1 + r.IntN(20) {
+				b.WriteByte(byte('0' + r.IntN(10)))
+			}
+		}
+		if r.IntN(3) == 0 {
+			isFloat = true
+			b.WriteString([]string{"e", "E", "e+", "e-", "E-"}[r.IntN(5)])
+			b.WriteString(strconv.Itoa(r.IntN(40)))
+		}
+		text := b.String()
+		v, err := DecodeJSON([]byte(text))
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		if isFloat {
+			want, _ := strconv.ParseFloat(text, 64)
+			if got, ok := v.(float64); !ok || math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("%s: got %v (%T), want %v", text, v, v, want)
+			}
+			continue
+		}
+		want, _ := new(big.Int).SetString(text, 10)
+		if got := py.Repr(v); got != want.String() {
+			t.Fatalf("%s: got %s", text, got)
 		}
 	}
 }

@@ -6,7 +6,9 @@ that a busy machine slows both alike.
     .venv/msgspec022/bin/python scripts/bench_msgspec.py [--rounds 7]
     .venv/msgspec0186/bin/python scripts/bench_msgspec.py --vm
 
---vm also runs the comparison with github.com/vmihailenco/msgpack/v5
+The Go side runs with GOMAXPROCS=1 unless --procs says otherwise: msgspec
+runs on one core, and so does the Go code timed, its garbage collector
+included. --vm also runs the comparison with github.com/vmihailenco/msgpack/v5
 (msgspec/internal/vmbench, a module of its own, so that the library does not
 depend on it).
 """
@@ -36,13 +38,16 @@ GO_BENCHES = {
     "EncodeJSON": ("json", "encode"),
     "DecodeJSON": ("json", "decode"),
 }
-LINE = re.compile(r"^Benchmark(\w+)/(\w+)-\d+\s+\d+\s+([\d.]+) ns/op")
+LINE = re.compile(r"^Benchmark(\w+)/(\w+)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op")
 
 
-def go_round(binary, cwd, pattern, benchtime):
+def go_round(binary, cwd, pattern, benchtime, procs):
+    env = dict(os.environ)
+    if procs:
+        env["GOMAXPROCS"] = str(procs)
     out = subprocess.run(
         [binary, "-test.run", "^$", "-test.bench", pattern, "-test.benchtime", benchtime, "-test.count", "1"],
-        cwd=cwd, check=True, capture_output=True, text=True).stdout
+        cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
     res = {}
     for line in out.splitlines():
         m = LINE.match(line)
@@ -74,6 +79,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--benchtime", default="200ms")
     ap.add_argument("--vm", action="store_true", help="also time vmihailenco/msgpack/v5")
+    ap.add_argument("--procs", type=int, default=1,
+                    help="GOMAXPROCS of the Go side (default 1: msgspec runs on one core too; 0: Go's default)")
     args = ap.parse_args()
 
     values = {}
@@ -92,15 +99,16 @@ def main():
 
     go, py, other = {}, {}, {}
     for _ in range(args.rounds):
-        for k, ns in go_round(ours, os.path.join(ROOT, "msgspec"), "^Benchmark(%s)$" % "|".join(GO_BENCHES), args.benchtime).items():
+        for k, ns in go_round(ours, os.path.join(ROOT, "msgspec"), "^Benchmark(%s)$" % "|".join(GO_BENCHES), args.benchtime, args.procs).items():
             go.setdefault(k, []).append(ns)
         for k, ns in py_round(values, number).items():
             py.setdefault(k, []).append(ns)
         if vm:
-            for k, ns in go_round(vm, os.path.join(ROOT, "msgspec", "internal", "vmbench"), ".", args.benchtime).items():
+            for k, ns in go_round(vm, os.path.join(ROOT, "msgspec", "internal", "vmbench"), ".", args.benchtime, args.procs).items():
                 other.setdefault(k, []).append(ns)
 
-    print("msgspec %s, Python %s, %d rounds, medians in ns/op" % (msgspec.__version__, sys.version.split()[0], args.rounds))
+    print("msgspec %s, Python %s, Go GOMAXPROCS=%s, %d rounds, medians in ns/op" % (
+        msgspec.__version__, sys.version.split()[0], args.procs or "default", args.rounds))
     print("%-8s %-8s %-7s %10s %10s %7s" % ("payload", "format", "op", "Go", "msgspec", "ratio"))
     for bench, (fmt, op) in GO_BENCHES.items():
         for name in PAYLOADS:
