@@ -68,6 +68,21 @@ type slabs struct {
 	items   []py.Value
 }
 
+// firstSlabs are the first slabs of a decode, in one allocation: enough
+// for a small session (a Flask-Login one) in all.
+type firstSlabs struct {
+	dicts   [2]py.Dict
+	entries [8]py.DictEntry
+	strs    [16]string
+}
+
+// init sets up the slabs of a decode of about hint values.
+func (b *slabs) init(hint int) {
+	b.hint = hint
+	f := new(firstSlabs)
+	b.dicts, b.entries, b.strs = f.dicts[:0], f.entries[:0], f.strs[:0]
+}
+
 func (b *slabs) str(s string) py.Value {
 	if !boxingWorks {
 		return s

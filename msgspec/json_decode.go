@@ -31,14 +31,15 @@ func (o DecodeOptions) DecodeJSON(data []byte) (py.Value, error) {
 		return nil, &DecodeError{Format: "JSON", Offset: maxSize, Err: fmt.Errorf("%w: input of %d bytes is over MaxSize (%d)", ErrLimit, len(data), maxSize)}
 	}
 	d := jsonDecoder{data: data, text: string(data), depthLeft: maxDepth, valuesLeft: maxValues, bigIntBug: o.Msgspec0186BigInts}
-	d.hint = len(data) / 24
-	sc := scratchPool.Get().(*jsonScratch)
-	d.stack, d.scratch = sc.stack[:0], sc.bytes[:0]
+	d.init(len(data) / 24)
+	d.lastObjectLen = 8
 	v, err := d.value()
-	clear(d.stack[:cap(d.stack)])
-	if cap(d.stack) <= 1<<16 && cap(d.scratch) <= 1<<20 { // do not keep huge buffers alive
-		sc.stack, sc.bytes = d.stack[:0], d.scratch[:0]
-		scratchPool.Put(sc)
+	if sc := d.pooled; sc != nil {
+		clear(d.stack[:d.stackHigh])                          // so that the GC can free what it held
+		if cap(d.stack) <= 1<<16 && cap(d.scratch) <= 1<<20 { // do not keep huge buffers alive
+			sc.stack, sc.bytes = d.stack[:0], d.scratch[:0]
+			scratchPool.Put(sc)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -59,6 +60,15 @@ type jsonScratch struct {
 
 var scratchPool = sync.Pool{New: func() any { return new(jsonScratch) }}
 
+// usePool takes the stack and scratch memory from the pool, the first
+// time they are needed.
+func (d *jsonDecoder) usePool() {
+	if d.pooled == nil {
+		d.pooled = scratchPool.Get().(*jsonScratch)
+		d.stack, d.scratch = d.pooled.stack[:0], d.pooled.bytes[:0]
+	}
+}
+
 type jsonDecoder struct {
 	data       []byte
 	text       string
@@ -67,9 +77,15 @@ type jsonDecoder struct {
 	valuesLeft int
 	bigIntBug  bool
 	scratch    []byte
-	// stack holds the items of the open arrays and objects (an object's
-	// keys and values alternating) until their end gives their size.
-	stack []py.Value
+	// stack holds the items of the open arrays until their end gives
+	// their size.
+	stack     []py.Value
+	stackHigh int // the most items stack held
+	// lastObjectLen is the size of the last object read.
+	lastObjectLen int
+	// pooled is the reusable memory the stack and scratch come from, got
+	// from scratchPool on first need.
+	pooled *jsonScratch
 	slabs
 }
 
@@ -151,6 +167,7 @@ func (d *jsonDecoder) array() (any, error) {
 		return nil, err
 	}
 	d.pos++ // '['
+	d.usePool()
 	start := len(d.stack)
 	for first := true; ; first = false {
 		c, err := d.peek()
@@ -163,7 +180,6 @@ func (d *jsonDecoder) array() (any, error) {
 			d.depthLeft++
 			items := d.itemSlice(len(d.stack) - start)
 			copy(items, d.stack[start:])
-			clear(d.stack[start:])
 			d.stack = d.stack[:start]
 			return d.list(items), nil
 		case c == ',' && !first:
@@ -182,6 +198,7 @@ func (d *jsonDecoder) array() (any, error) {
 			return nil, err
 		}
 		d.stack = append(d.stack, v)
+		d.stackHigh = max(d.stackHigh, len(d.stack))
 	}
 }
 
@@ -190,7 +207,9 @@ func (d *jsonDecoder) object() (any, error) {
 		return nil, err
 	}
 	d.pos++ // '{'
-	start := len(d.stack)
+	// The dict gets room for as many entries as the last one had: the
+	// dicts of a list are mostly alike.
+	m := d.dict(d.lastObjectLen)
 	for first := true; ; first = false {
 		c, err := d.peek()
 		if err != nil {
@@ -200,13 +219,7 @@ func (d *jsonDecoder) object() (any, error) {
 		case c == '}':
 			d.pos++
 			d.depthLeft++
-			kv := d.stack[start:]
-			m := d.dict(len(kv) / 2)
-			for i := 0; i < len(kv); i += 2 {
-				setStr(m, kv[i].(string), kv[i], kv[i+1])
-			}
-			clear(kv)
-			d.stack = d.stack[:start]
+			d.lastObjectLen = m.Len()
 			return m, nil
 		case c == ',' && !first:
 			d.pos++
@@ -242,7 +255,7 @@ func (d *jsonDecoder) object() (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		d.stack = append(d.stack, d.str(k), v)
+		setStr(m, k, d.str(k), v)
 	}
 }
 
@@ -299,6 +312,7 @@ func (d *jsonDecoder) string() (string, error) {
 // stringEscaped reads the rest of a string from i, its first escape or
 // invalid character, into the scratch buffer.
 func (d *jsonDecoder) stringEscaped(start, i int) (string, error) {
+	d.usePool()
 	buf := append(d.scratch[:0], d.data[d.pos:i]...)
 	for {
 		if i >= len(d.data) {

@@ -27,7 +27,7 @@ func (o DecodeOptions) UnmarshalMsgpack(data []byte) (py.Value, error) {
 		return nil, &DecodeError{Format: "msgpack", Offset: maxSize, Err: fmt.Errorf("%w: input of %d bytes is over MaxSize (%d)", ErrLimit, len(data), maxSize)}
 	}
 	d := mpDecoder{data: data, text: string(data), depthLeft: maxDepth, valuesLeft: maxValues}
-	d.hint = len(data) / 16
+	d.init(len(data) / 16)
 	v, err := d.value(false)
 	if err != nil {
 		return nil, err
