@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/flaskbridge/flaskbridge/pickle"
 )
 
 // Compat names the Flask-Session line whose behaviour the Manager follows.
@@ -129,6 +131,8 @@ type Options struct {
 	SerializationFormat Format
 	// PickleProtocol is the pickle protocol written (default 4, what
 	// pickle.dumps writes on Python 3.8+; Python 3.0 to 3.7 wrote 3).
+	// pickle.TextProtocol writes protocol 0, as Flask-Session 0.3 to 0.5
+	// do for memcached.
 	PickleProtocol int
 	// PermanentSessionLifetime is PERMANENT_SESSION_LIFETIME (default 31
 	// days): the store entry's time to live, in whole seconds as
@@ -243,7 +247,7 @@ func (o *Options) resolve() (config, error) {
 	}
 	if c.pickleProtocol == 0 {
 		c.pickleProtocol = 4
-	} else if c.pickleProtocol < 0 || c.pickleProtocol > 5 {
+	} else if (c.pickleProtocol < 0 && c.pickleProtocol != pickle.TextProtocol) || c.pickleProtocol > 5 {
 		return c, fmt.Errorf("%w: pickle protocol %d", ErrConfig, c.pickleProtocol)
 	}
 	if c.lifetime == 0 {

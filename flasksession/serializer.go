@@ -20,7 +20,8 @@ type Serializer struct {
 	// msgspec value is then ErrCorrupt. Without it, reading tries Format,
 	// the other msgspec format, then pickle (Flask-Session 0.7+'s order).
 	PickleOnly bool
-	// PickleProtocol is the protocol FormatPickle writes (zero: 4).
+	// PickleProtocol is the protocol FormatPickle writes (zero: 4;
+	// pickle.TextProtocol: 0).
 	PickleProtocol int
 	// MarkupAsStr lets the msgspec formats write markupsafe.Markup as str
 	// rather than fail as msgspec does (see msgspec.EncodeOptions).

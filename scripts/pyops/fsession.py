@@ -8,6 +8,9 @@ PERMANENT_SESSION_LIFETIME in seconds) and its store (`store`, a dict):
     {"type": "redis", "sentinel": ["127.0.0.1:16381"], "master": "flaskbridge"}
     {"type": "redis", "cluster": ["127.0.0.1:16391", ...]}
     {"type": "filesystem", "dir": "/path"}
+    {"type": "memcached", "servers": ["127.0.0.1:11311"], "client": "memcache" | "pymemcache"}
+    {"type": "sqlalchemy", "uri": "postgresql://...", "table": "sessions", "schema": None,
+     "sequence": None, "create": True}
 
 Values travel as repr() text (read with pyops.core.literal), bytes as base64.
 """
@@ -63,6 +66,27 @@ def redis_client(store):
     return client
 
 
+def memcached_client(store):
+    """The memcached client a store spec names: python-memcached's
+    memcache.Client (the one Flask-Session picks first when pylibmc is not
+    installed) or pymemcache's Client (waiting for replies, so that a write
+    is done when the request ends)."""
+    key = json.dumps(store, sort_keys=True)
+    if key in _clients:
+        return _clients[key]
+    servers = store["servers"]
+    if store.get("client", "memcache") == "pymemcache":
+        from pymemcache.client.base import Client
+
+        client = Client(_hostport(servers[0]), default_noreply=False)
+    else:
+        import memcache
+
+        client = memcache.Client(servers)
+    _clients[key] = client
+    return client
+
+
 def make_app(config, store):
     """A Flask app with Flask-Session over the store, made once per config."""
     key = json.dumps([config, store], sort_keys=True)
@@ -91,10 +115,28 @@ def make_app(config, store):
         cfg["SESSION_FILE_DIR"] = store["dir"]
         if "threshold" in store:
             cfg["SESSION_FILE_THRESHOLD"] = store["threshold"]
+    elif kind == "memcached":
+        cfg["SESSION_MEMCACHED"] = memcached_client(store)
+    elif kind == "sqlalchemy":
+        from flask_sqlalchemy import SQLAlchemy
+
+        cfg["SQLALCHEMY_DATABASE_URI"] = store["uri"]
+        cfg["SQLALCHEMY_TRACK_MODIFICATIONS"] = False
+        cfg["SESSION_SQLALCHEMY_TABLE"] = store.get("table", "sessions")
+        for k in ("schema", "sequence"):
+            if store.get(k):
+                cfg["SESSION_SQLALCHEMY_" + k.upper()] = store[k]
+        app.config.update(cfg)
+        cfg["SESSION_SQLALCHEMY"] = SQLAlchemy(app)
     else:
         raise ValueError("unknown store type %r" % kind)
     app.config.update(cfg)
     flask_session.Session(app)
+    if kind == "sqlalchemy" and store.get("create") and VERSION < (0, 6):
+        # 0.3-0.5 leave the table to the app (db.create_all()); 0.6 and
+        # later create it when Session(app) runs.
+        with app.app_context():
+            cfg["SESSION_SQLALCHEMY"].create_all()
     if cluster is not None:
         app.session_interface.client = cluster
 
@@ -243,6 +285,67 @@ def redis_get(store, key):
 def redis_set(store, key, data, ex=None):
     c = redis_client(store)
     c.set(key, unb64(data), ex=ex)
+    return True
+
+
+@op
+def memcached_get(store, key):
+    """The value of key through the store's Python client, as it returns
+    it (bytes, or whatever it decoded from the flags)."""
+    v = memcached_client(store).get(key)
+    out = {"found": v is not None, "type": type(v).__name__}
+    if isinstance(v, bytes):
+        out["data"] = b64(v)
+    return out
+
+
+@op
+def memcached_set(store, key, data, time=0, min_compress_len=0, text=False):
+    """client.set(key, value, time) through the store's Python client; the
+    value is the bytes given, or with `text` those bytes as a str (which
+    python-memcached flags as text); min_compress_len is python-memcached's
+    (compressed values are flagged 8)."""
+    value = unb64(data)
+    if text:
+        value = value.decode("utf-8")
+    client = memcached_client(store)
+    if min_compress_len:
+        return bool(client.set(key, value, time, min_compress_len=min_compress_len))
+    return bool(client.set(key, value, time))
+
+
+@op
+def sql_record(config, store, key):
+    """The row of key as the app's Flask-Session model reads it: data
+    (base64) and expiry (repr of the datetime SQLAlchemy returns)."""
+    app = make_app(config, store)
+    with app.app_context():
+        model = app.session_interface.sql_session_model
+        rec = model.query.filter_by(session_id=key).first()
+        if rec is None:
+            return {"found": False}
+        return {"found": True, "data": b64(bytes(rec.data)) if rec.data is not None else None,
+                "expiry": repr(rec.expiry)}
+
+
+@op
+def sql_cleanup(config, store):
+    """Flask-Session 0.7+'s _delete_expired_sessions (what `flask
+    session_cleanup` and SESSION_CLEANUP_N_REQUESTS run)."""
+    app = make_app(config, store)
+    with app.app_context():
+        app.session_interface._delete_expired_sessions()
+    return True
+
+
+@op
+def sql_dispose(config, store):
+    """Closes the app's database connections (before a table is dropped)."""
+    app = make_app(config, store)
+    with app.app_context():
+        db = app.config["SESSION_SQLALCHEMY"]
+        db.session.remove()
+        db.engine.dispose()
     return True
 
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/flaskbridge/flaskbridge/flasksession"
 	"github.com/flaskbridge/flaskbridge/internal/pyharness"
+	"github.com/flaskbridge/flaskbridge/pickle"
 	"github.com/flaskbridge/flaskbridge/py"
 )
 
@@ -30,6 +31,9 @@ type Case struct {
 	// Values is the format the store holds values in, when the store fixes
 	// it (filesystem: always pickle); empty means Format.
 	Values flasksession.Format
+	// PickleProtocol is the Manager's Options.PickleProtocol (memcached
+	// under 0.3 to 0.5: pickle.TextProtocol).
+	PickleProtocol int
 }
 
 // Prefix returns a fresh SESSION_KEY_PREFIX, so tests sharing a server do
@@ -57,6 +61,7 @@ func (c Case) Setup(t *testing.T) (*Py, *flasksession.Manager) {
 		UseSigner:                c.Signer,
 		KeyPrefix:                flasksession.String(prefix),
 		PermanentSessionLifetime: Lifetime,
+		PickleProtocol:           c.PickleProtocol,
 	}
 	if c.Venv.Compat == flasksession.Compat08 {
 		cfg["SESSION_SERIALIZATION_FORMAT"] = string(c.Format)
@@ -168,9 +173,13 @@ func GoWritesPythonReads(t *testing.T, c Case) {
 	var dumped string
 	args := map[string]any{"format": string(c.values()), "repr_text": py.Repr(want)}
 	if c.values() == flasksession.FormatPickle {
-		args["protocol"] = m.Serializer().PickleProtocol
-		if args["protocol"] == 0 {
+		switch proto := m.Serializer().PickleProtocol; proto {
+		case 0:
 			args["protocol"] = 4
+		case pickle.TextProtocol:
+			args["protocol"] = 0
+		default:
+			args["protocol"] = proto
 		}
 	}
 	p.H.MustCall(t, "fsession.dumps", args, &dumped)
