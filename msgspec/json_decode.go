@@ -118,6 +118,11 @@ func (d *jsonDecoder) value() (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	return d.valueAt(c)
+}
+
+// valueAt reads a value whose first byte, c, is at d.pos.
+func (d *jsonDecoder) valueAt(c byte) (any, error) {
 	d.valuesLeft--
 	if d.valuesLeft < 0 {
 		return nil, d.fail(d.pos, ErrLimit, "more values than MaxValues")
@@ -193,7 +198,7 @@ func (d *jsonDecoder) array() (any, error) {
 		case !first:
 			return nil, d.fail(d.pos, ErrSyntax, "expected ',' or ']'")
 		}
-		v, err := d.value()
+		v, err := d.valueAt(c)
 		if err != nil {
 			return nil, err
 		}

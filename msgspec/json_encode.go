@@ -203,14 +203,12 @@ func escapeOrQuote(x uint64) uint64 {
 	return (ctl | (q-lsb)&^q | (bs-lsb)&^bs) & msb
 }
 
-// specialJSON has a high bit set for each byte of x that is a control
-// character, '"', '\\' or not ASCII (and maybe for a byte after one).
+// specialJSON has a high bit set for the first byte of x (from the low
+// end) that is a control character, '"', '\\' or not ASCII, and maybe for
+// later bytes; it is zero when there is none. A byte below the first such
+// one borrows from none of the subtractions, so that first one is exact.
 func specialJSON(x uint64) uint64 {
-	ctl := (x - lsb*0x20) &^ x
-	q, bs := x^(lsb*'"'), x^(lsb*'\\')
-	quote := (q - lsb) &^ q
-	bslash := (bs - lsb) &^ bs
-	return (ctl | quote | bslash | x) & msb
+	return ((x - lsb*0x20) | ((x ^ lsb*'"') - lsb) | ((x ^ lsb*'\\') - lsb) | x) & msb
 }
 
 // appendJSONQuoted writes s, valid UTF-8, as a JSON string.
@@ -284,6 +282,24 @@ func appendJSONFloat(b []byte, f float64, nonfiniteAsText bool) []byte {
 		}
 		return append(b, "null"...)
 	}
+	if a := math.Abs(f); a >= 1e-5 && a < 1e16 {
+		// Fixed notation, which strconv writes with the same shortest
+		// digits; msgspec adds ".0" to a whole number.
+		start := len(b)
+		b = strconv.AppendFloat(b, f, 'f', -1, 64)
+		for _, c := range b[start:] {
+			if c == '.' {
+				return b
+			}
+		}
+		return append(b, '.', '0')
+	}
+	return appendFloatDigits(b, f)
+}
+
+// appendFloatDigits is appendJSONFloat for any finite f, from its shortest
+// digits and decimal exponent.
+func appendFloatDigits(b []byte, f float64) []byte {
 	if math.Signbit(f) {
 		b = append(b, '-')
 		f = -f

@@ -422,3 +422,29 @@ func TestJSONNumbers(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONFloatFixed(t *testing.T) {
+	// The fixed-notation fast path writes what the general digit layout
+	// writes, across its range and at its edges.
+	r := rand.New(rand.NewPCG(3, 3))
+	check := func(f float64) {
+		got := string(appendJSONFloat(nil, f, false))
+		if want := string(appendFloatDigits(nil, f)); got != want {
+			t.Fatalf("%v: got %s, want %s", f, got, want)
+		}
+	}
+	for _, f := range []float64{1e-5, math.Nextafter(1e-5, 0), math.Nextafter(1e-5, 1), 1e16, math.Nextafter(1e16, 0),
+		1e15, 9999999999999998, 0.1, 100, 4.99, 16.990000000000002, 1234567.0, 0.5, 1} {
+		check(f)
+		check(-f)
+	}
+	for range 200000 {
+		f := math.Float64frombits(r.Uint64())
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			continue
+		}
+		check(f)
+		check(math.Ldexp(r.Float64(), r.IntN(120)-60))
+		check(math.Round(r.Float64()*1e6) / math.Pow(10, float64(r.IntN(8))))
+	}
+}
