@@ -58,21 +58,24 @@ func inflate(dst, src []byte, limit int) ([]byte, error) {
 }
 
 // huffman is a canonical Huffman code ready for decoding: a table indexed
-// by the next hTableBits bits of input for the codes that short, and the
-// counts and symbols of the canonical code for the longer ones.
+// by the next bits of input for the codes up to hTableBits long, and, made
+// only when needed, the symbols in code order for decoding longer codes
+// (and codes near the end of the input) bit by bit.
 type huffman struct {
-	table  [1 << hTableBits]uint16 // symbol<<4 | length, or 0
-	mask   uint64                  // the index bits of table in use
-	count  [16]uint16
-	symbol [288]uint16
+	table   [1 << hTableBits]uint16 // symbol<<4 | length, or 0
+	mask    uint64                  // the index bits of table in use
+	count   [16]uint16
+	lengths []uint8 // the code lengths the code was built from
+	sorted  bool    // symbol holds the symbols in code order
+	symbol  [288]uint16
 }
 
 const hTableBits = 9
 
-// build makes the code of the given lengths. It fails as zlib's
-// inflate_table does on an over-subscribed code, and on an incomplete one
-// unless incomplete is allowed (a distance or literal code with a single
-// code of length 1).
+// build makes the code of the given lengths, which must stay unchanged
+// while the code is in use. It fails as zlib's inflate_table does on an
+// over-subscribed code, and on an incomplete one unless incomplete is
+// allowed (a distance or literal code with a single code of length 1).
 func (h *huffman) build(lengths []uint8, allowSingle bool) error {
 	clear(h.count[:])
 	for _, l := range lengths {
@@ -87,49 +90,56 @@ func (h *huffman) build(lengths []uint8, allowSingle bool) error {
 		}
 	}
 	left := 1
+	var next [16]uint16
+	code := 0
 	for l := 1; l <= 15; l++ {
 		left <<= 1
 		left -= int(h.count[l])
 		if left < 0 {
 			return errZCodeLens // over-subscribed
 		}
+		next[l] = uint16(code)
+		code = (code + int(h.count[l])) << 1
 	}
 	if left > 0 && maxLen != 0 && !(allowSingle && maxLen == 1) {
 		return errZCodeLens // incomplete
 	}
-	var offs [16]uint16
-	for l := 1; l < 15; l++ {
-		offs[l+1] = offs[l] + h.count[l]
-	}
-	for sym, l := range lengths {
-		if l != 0 {
-			h.symbol[offs[l]] = uint16(sym)
-			offs[l]++
-		}
-	}
+	h.lengths, h.sorted = lengths, false
 	// The table: every code up to tbits long, at all the indexes whose
-	// low bits are its bit-reversed code.
+	// low bits are its bit-reversed code. Taking the symbols in order and
+	// numbering the codes of each length in turn gives the canonical code.
 	tbits := min(maxLen, hTableBits)
 	size := 1 << tbits
 	h.mask = uint64(size - 1)
 	table := h.table[:size]
 	clear(table)
-	code := 0
-	idx := 0
-	for l := 1; l <= tbits; l++ {
-		for i := 0; i < int(h.count[l]); i++ {
-			sym := h.symbol[idx]
-			idx++
-			rev := int(bits.Reverse16(uint16(code)) >> (16 - l))
-			e := sym<<4 | uint16(l)
-			for k := rev; k < size; k += 1 << l {
-				table[k] = e
-			}
-			code++
+	for sym, l := range lengths {
+		if l == 0 || int(l) > tbits {
+			continue
 		}
-		code <<= 1
+		c := next[l]
+		next[l]++
+		e := uint16(sym)<<4 | uint16(l)
+		for k := int(bits.Reverse16(c) >> (16 - l)); k < size; k += 1 << l {
+			table[k] = e
+		}
 	}
 	return nil
+}
+
+// sort puts the symbols in code order, for decodeSlow.
+func (h *huffman) sort() {
+	var offs [16]uint16
+	for l := 1; l < 15; l++ {
+		offs[l+1] = offs[l] + h.count[l]
+	}
+	for sym, l := range h.lengths {
+		if l != 0 {
+			h.symbol[offs[l]] = uint16(sym)
+			offs[l]++
+		}
+	}
+	h.sorted = true
 }
 
 var (
@@ -137,8 +147,11 @@ var (
 	fixedOnce           sync.Once
 )
 
+// The code lengths of the fixed codes, kept for the codes built on them.
+var fixedLitLens, fixedDistLens [32 + 256]uint8
+
 func fixedTables() {
-	var l [288]uint8
+	l := fixedLitLens[:288]
 	for i := range l {
 		switch {
 		case i < 144:
@@ -151,14 +164,16 @@ func fixedTables() {
 			l[i] = 8
 		}
 	}
-	fixedLit.build(l[:], false)
-	var d [30]uint8
+	fixedLit.build(l, false)
+	// Codes 30 and 31 exist in the fixed code but are invalid; decoding
+	// them is caught by the symbol range check.
+	d := fixedDistLens[:32]
 	for i := range d {
 		d[i] = 5
 	}
-	// Codes 30 and 31 exist in the fixed code but are invalid; decoding
-	// them is caught by the symbol range check.
-	fixedDist.build(append(d[:], 5, 5), false)
+	fixedDist.build(d, false)
+	fixedLit.sort()
+	fixedDist.sort()
 }
 
 // inflater is the state of one decompression.
@@ -171,6 +186,7 @@ type inflater struct {
 	dist  huffman
 	clen  huffman
 	lens  [320]uint8
+	cl    [19]uint8
 	limit int
 	start int
 }
@@ -239,6 +255,9 @@ func (f *inflater) decode(h *huffman) (int, error) {
 // decodeSlow reads a code too long for the table, or one near the end of
 // the input, bit by bit.
 func (f *inflater) decodeSlow(h *huffman) (int, error) {
+	if !h.sorted {
+		h.sort()
+	}
 	code, first, index := 0, 0, 0
 	for l := 1; l <= 15; l++ {
 		if f.nbits == 0 {
@@ -380,7 +399,8 @@ func (f *inflater) dynamic() error {
 	if nlen > 286 || ndist > 30 {
 		return errZTooMany
 	}
-	var cl [19]uint8
+	cl := &f.cl
+	clear(cl[:])
 	for i := 0; i < ncode; i++ {
 		b, err := f.take(3)
 		if err != nil {
