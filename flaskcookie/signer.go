@@ -6,6 +6,7 @@ import (
 	"crypto/sha1"
 	"fmt"
 	"hash"
+	"slices"
 	"sync"
 )
 
@@ -59,24 +60,44 @@ type Signer struct {
 
 // macKey is one derived key with a pool of HMAC states keyed with it.
 type macKey struct {
-	pool sync.Pool
+	pool sync.Pool // of *macState
+}
+
+// macState is an HMAC ready for reuse (Reset restores the keyed state) and
+// room for its sum.
+type macState struct {
+	h   hash.Hash
+	sum [64]byte
 }
 
 func newMacKey(digest func() hash.Hash, key []byte) *macKey {
 	k := append([]byte(nil), key...)
 	m := &macKey{}
-	m.pool.New = func() any { return hmac.New(digest, k) }
+	m.pool.New = func() any { return &macState{h: hmac.New(digest, k)} }
 	return m
 }
 
-// sum appends HMAC(key, msg) to dst.
-func (m *macKey) sum(dst, msg []byte) []byte {
-	h := m.pool.Get().(hash.Hash)
-	h.Reset()
-	h.Write(msg)
-	dst = h.Sum(dst)
-	m.pool.Put(h)
+// appendSignature appends base64url(HMAC(key, msg)), unpadded, to dst.
+func (m *macKey) appendSignature(dst, msg []byte) []byte {
+	st := m.pool.Get().(*macState)
+	st.h.Reset()
+	st.h.Write(msg)
+	mac := st.h.Sum(st.sum[:0])
+	n := len(dst)
+	dst = slices.Grow(dst, b64URL.EncodedLen(len(mac)))[:n+b64URL.EncodedLen(len(mac))]
+	b64URL.Encode(dst[n:], mac)
+	m.pool.Put(st)
 	return dst
+}
+
+// equal reports whether sig is HMAC(key, msg), in constant time.
+func (m *macKey) equal(msg, sig []byte) bool {
+	st := m.pool.Get().(*macState)
+	st.h.Reset()
+	st.h.Write(msg)
+	ok := hmac.Equal(sig, st.h.Sum(st.sum[:0]))
+	m.pool.Put(st)
+	return ok
 }
 
 // NewSigner returns a signer for o.
@@ -138,12 +159,7 @@ func (s *Signer) Signature(value []byte) []byte {
 }
 
 func (s *Signer) appendSignature(dst, value []byte) []byte {
-	var buf [64]byte
-	mac := s.keys[0].sum(buf[:0], value)
-	n := len(dst)
-	dst = append(dst, make([]byte, b64URL.EncodedLen(len(mac)))...)
-	b64URL.Encode(dst[n:], mac)
-	return dst
+	return s.keys[0].appendSignature(dst, value)
 }
 
 // Sign returns value + "." + its signature.
@@ -168,9 +184,8 @@ func (s *Signer) Verify(value, sig []byte) bool {
 	if err != nil || len(got) != s.size {
 		return false
 	}
-	var mbuf [64]byte
 	for _, k := range s.keys {
-		if hmac.Equal(got, k.sum(mbuf[:0], value)) {
+		if k.equal(value, got) {
 			return true
 		}
 	}
