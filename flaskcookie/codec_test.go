@@ -332,7 +332,7 @@ func TestLimits(t *testing.T) {
 	if _, err := (Limits{MaxDepth: 2}).DecodeJSON([]byte(`[[[]]]`)); !errors.Is(err, ErrMalformed) || !errors.Is(err, pyjson.ErrTooDeep) {
 		t.Errorf("depth: %v", err)
 	}
-	var se *pyjson.SyntaxError
+	var se *SyntaxError
 	if _, err := UnmarshalTagged([]byte(`{"a": [1, 2,]}`)); !errors.As(err, &se) || se.Offset != 12 {
 		t.Errorf("offset: %v", err)
 	}

@@ -55,12 +55,16 @@ func AppendTagged(dst []byte, v py.Value) ([]byte, error) {
 	return e.encode(dst, v)
 }
 
+// SyntaxError is the error the JSON readers wrap (under ErrMalformed) for
+// text json.loads refuses, for nesting beyond the limit, and for a tag
+// whose value does not fit it: errors.As gives its byte offset.
+type SyntaxError = pyjson.SyntaxError
+
 // UnmarshalTagged reads tagged JSON as Flask's TaggedJSONSerializer.loads
 // does: json.loads, then every one-key object whose key is a tag turned back
 // into the value it stands for, innermost first. It applies the default
 // Limits. The errors wrap ErrMalformed (or ErrPayloadTooLarge) and say
-// where the problem is: a *pyjson.SyntaxError in the chain gives the byte
-// offset.
+// where the problem is: a *SyntaxError in the chain gives the byte offset.
 func UnmarshalTagged(data []byte) (py.Value, error) {
 	return Limits{}.DecodeTagged(data)
 }
