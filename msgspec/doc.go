@@ -67,7 +67,8 @@
 // ExtOf), uint64 beyond int64 a *big.Int. A repeated key keeps its first
 // place and takes the last value, with Python's key equality (1, 1.0 and
 // True are one key). JSON numbers become int64, *big.Int or float64;
-// JSON strings stay str.
+// JSON strings stay str. The str values of one decode share one copy of
+// the input, never the caller's slice, which may be reused.
 //
 // Input msgspec rejects is rejected: malformed data, trailing bytes, str
 // that is not valid UTF-8, a bad timestamp, an unhashable key. Every
