@@ -199,7 +199,7 @@ func openRedis(rawURL, scheme string) (*Opened, error) {
 // none is given) and the path and query after them.
 func multiHost(rest, defPort string) (userinfo string, hosts []string, tail string, err error) {
 	if !strings.HasPrefix(rest, "//") {
-		return "", nil, "", errors.New("want scheme://host:port,...")
+		return "", nil, "", errors.New("want scheme://host:port, and more hosts after commas")
 	}
 	rest = rest[2:]
 	end := len(rest)

@@ -56,7 +56,7 @@ func TestBadURLs(t *testing.T) {
 		{"redis://h:6379/0?pool_sise=3", storeurl.ErrURL, "pool_sise"},
 		{"redis://user:s3cret@h:6379/0?bogus=1", storeurl.ErrURL, "bogus"},
 		{"redis+cluster://", storeurl.ErrURL, "empty host"},
-		{"redis+cluster:h:1", storeurl.ErrURL, "want scheme://"},
+		{"redis+cluster:h:1", storeurl.ErrURL, "want scheme://host:port"},
 		{"redis+cluster://h:1,,h:2", storeurl.ErrURL, "empty host"},
 		{"redis+cluster://h:1,h:x", storeurl.ErrURL, "bad port"},
 		{"redis+cluster://h:1,h:99999", storeurl.ErrURL, "bad port"},
