@@ -30,8 +30,10 @@
 // it over the stored one at the end of the request.)
 //
 // Stores are small packages: flasksession/redisstore (standalone Redis,
-// Sentinel and Redis Cluster) and flasksession/filestore (cachelib's
-// FileSystemCache directory). Options can be loaded from the Flask config
+// Sentinel and Redis Cluster), flasksession/filestore (cachelib's
+// FileSystemCache directory), flasksession/memcachedstore and
+// flasksession/sqlstore (Flask-Session's SQLAlchemy table on PostgreSQL,
+// MySQL/MariaDB and SQLite). There is no MongoDB store. Options can be loaded from the Flask config
 // itself (OptionsFromJSON, OptionsFromTOML, OptionsFromEnv) so one config
 // serves both sides.
 //

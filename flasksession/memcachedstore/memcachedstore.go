@@ -170,7 +170,9 @@ func (s *Store) Close() error {
 
 // ServerFor returns the server (as given in Options.Servers) that holds
 // key: with several, the one python-memcached's Client picks, the bucket
-// ((crc32(key) >> 16) & 0x7fff) modulo the number of servers.
+// ((crc32(key) >> 16) & 0x7fff) modulo the number of servers (each of
+// weight 1). python-memcached 1.59 and older turn a hash of 0 into 1, so
+// there one key in 32768 lands on another server.
 func (s *Store) ServerFor(key string) string {
 	srv := s.pick(key)
 	if srv.network == "unix" {
