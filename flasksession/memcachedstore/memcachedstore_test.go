@@ -562,3 +562,14 @@ func TestConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestMigratePickleToMsgpack: a session 0.6 pickled into memcached is
+// rewritten as msgpack by a Go manager set to 0.8, which 0.8 reads.
+func TestMigratePickleToMsgpack(t *testing.T) {
+	for _, client := range []string{"memcache", "pymemcache"} {
+		t.Run(client, func(t *testing.T) {
+			store, spec := shared(t, client)
+			storetest.MigratePickleToMsgpack(t, store, spec)
+		})
+	}
+}

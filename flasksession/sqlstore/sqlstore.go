@@ -40,7 +40,11 @@
 // never meet a duplicate-key error, unlike Python's select-then-insert.
 // The store does not import a driver: open the *sql.DB with pgx
 // (github.com/jackc/pgx/v5/stdlib, "pgx"), go-sql-driver/mysql ("mysql")
-// or modernc.org/sqlite ("sqlite").
+// or modernc.org/sqlite ("sqlite"). With SQLite, give the connection a busy
+// timeout ("file:/path?_pragma=busy_timeout(5000)" for modernc), since
+// Python's sqlite3 waits 5 seconds for a lock the other side holds. On
+// MySQL the column's default collation compares session ids without case,
+// for the Python side as for Go.
 package sqlstore
 
 import (

@@ -661,3 +661,14 @@ func TestConcurrentUpserts(t *testing.T) {
 		})
 	}
 }
+
+// TestMigratePickleToMsgpack: a session 0.6 pickled into the table is
+// rewritten as msgpack by a Go manager set to 0.8, which 0.8 reads.
+func TestMigratePickleToMsgpack(t *testing.T) {
+	for _, d := range dialects {
+		t.Run(string(d), func(t *testing.T) {
+			f := newFixture(t, d, sqlstore.Options{})
+			storetest.MigratePickleToMsgpack(t, f.store, f.spec)
+		})
+	}
+}
