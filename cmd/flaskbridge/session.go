@@ -29,7 +29,9 @@ const storeURLHelp = "the store's `URL`:\n" +
 	"  redis+sentinel://host:port[,host:port]/MASTERNAME[/db]\n" +
 	"  file:///dir?cachelib=VERSION   (the Python side's cachelib, e.g. 0.13.0)\n" +
 	"  memcached://host:port[,host:port]\n" +
-	"  postgres://..., mysql://user:password@host:port/db, sqlite:///path\n" +
+	"  postgres://user:password@host:port/db, mysql://user:password@host:port/db,\n" +
+	"  sqlite:////absolute/path.db   (SQLALCHEMY_DATABASE_URI's forms; table=NAME\n" +
+	"  for SESSION_SQLALCHEMY_TABLE)\n" +
 	"key_prefix=P in the query sets SESSION_KEY_PREFIX"
 
 // maxSIDLength bounds a session id on the command line, as the Manager
@@ -193,7 +195,7 @@ func (e *env) openStore(fs *flagSet, sf storeFlags, now func() time.Time) (*stor
 	redis.SetLogger(quietLogger{})
 	o, err := storeurl.Open(e.ctx, *sf.url, storeurl.Options{Now: now})
 	if err != nil {
-		if errors.Is(err, storeurl.ErrURL) || errors.Is(err, storeurl.ErrUnavailable) {
+		if errors.Is(err, storeurl.ErrURL) {
 			return nil, "", usageErrorf("--store: %s", strings.TrimPrefix(err.Error(), "storeurl: "))
 		}
 		return nil, "", inputError("--store", err)

@@ -17,11 +17,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/flaskbridge/flaskbridge/flasksession"
 	"github.com/flaskbridge/flaskbridge/flasksession/filestore"
 	"github.com/flaskbridge/flaskbridge/flasksession/redisstore"
+	"github.com/flaskbridge/flaskbridge/flasksession/sqlstore"
+	"github.com/flaskbridge/flaskbridge/flasksession/storeurl"
 	"github.com/flaskbridge/flaskbridge/internal/services"
 	"github.com/flaskbridge/flaskbridge/msgspec"
 	"github.com/flaskbridge/flaskbridge/pickle"
@@ -991,4 +994,92 @@ func TestCheckSID(t *testing.T) {
 			t.Errorf("checkSID(%q) = %v", sid, err)
 		}
 	}
+}
+
+// sqlStores are the SQL test databases as --store URLs, each with a
+// sessions table of its own (dropped at the end).
+func sqlStores(t *testing.T) map[string]string {
+	pg := services.Postgres(t)
+	my, err := mysql.ParseDSN(services.MySQL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "s.db")
+	os.WriteFile(path, nil, 0o600)
+	urls := map[string]string{
+		"postgres": pg,
+		"mysql":    "mysql://" + my.User + ":" + my.Passwd + "@" + my.Addr + "/" + my.DBName,
+		"sqlite":   "sqlite:///" + path,
+	}
+	for name, u := range urls {
+		table := "fbcli_" + strings.TrimSuffix(strings.TrimPrefix(newPrefix(), "fbcli:"), ":")
+		sep := "?"
+		if strings.Contains(u, "?") {
+			sep = "&"
+		}
+		u += sep + "table=" + table
+		o, err := storeurl.Open(context.Background(), u, storeurl.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := o.Store.(*sqlstore.Store)
+		if err := s.CreateTable(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.DB().Exec("DROP TABLE " + table); o.Close() })
+		urls[name] = u
+	}
+	return urls
+}
+
+func TestSessionSQL(t *testing.T) {
+	for name, store := range sqlStores(t) {
+		t.Run(name, func(t *testing.T) {
+			args := func(cmd string, more ...string) []string {
+				return append([]string{"session", cmd, "--store", store}, more...)
+			}
+			var cookies []string
+			for i := 0; i < 4; i++ {
+				r := cli(t, fmt.Sprintf("{'i': %d, 't': (1, 2)}", i), args("set", "--compat", "0.6", "--ttl", "600", "--secret-key", "k")...)
+				r.want(t, 0)
+				cookies = append(cookies, lastLine(r.stdout))
+			}
+			r := cli(t, "", args("get", "--secret-key", "k", cookies[2])...)
+			if r.want(t, 0); r.stdout != "{'i': 2, 't': (1, 2)}\n" {
+				t.Errorf("get %q", r.stdout)
+			}
+			if r := cli(t, "", args("list", "--count")...); r.stdout != "4\n" {
+				t.Errorf("count %q %q", r.stdout, r.stderr)
+			}
+			o, err := storeurl.Open(context.Background(), store, storeurl.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer o.Close()
+			sid, _ := flasksession.UnsignID("k", cookies[2])
+			ttl := func() time.Duration {
+				d, _, err := o.Store.(flasksession.TTLer).TTL(context.Background(), "session:"+sid)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return d
+			}
+			before := ttl()
+			r = cliMigrate(t, args("migrate", "--to", "msgpack")...)
+			if r.want(t, 0); r.stdout != "sessions: 4\nconverted to msgpack: 4\nalready msgpack: 0\nfailed: 0\ngone: 0\n" {
+				t.Errorf("migrate:\n%s", r.stdout)
+			}
+			if after := ttl(); after > before || after < before-2*time.Second {
+				t.Errorf("TTL %v, was %v", after, before)
+			}
+			if r := cli(t, "", args("get", "--secret-key", "k", cookies[2])...); r.stdout != "{'i': 2, 't': [1, 2]}\n" {
+				t.Errorf("after migrate %q", r.stdout)
+			}
+			cli(t, "", append(args("delete", "--secret-key", "k"), cookies...)...).want(t, 0)
+			if r := cli(t, "", args("list")...); r.stdout != "" {
+				t.Errorf("list after delete %q", r.stdout)
+			}
+		})
+	}
+	cli(t, "", "session", "get", "--store", "sqlite:///"+filepath.Join(t.TempDir(), "none.db"), "x").want(t, 1, "SQLite database")
 }

@@ -1,14 +1,22 @@
 // Package storeurl opens the flasksession store a URL names, so that a
 // tool can be pointed at a Flask-Session store with one string:
 //
-//	redis://[user:password@]host[:port][/db][?options]           a Redis server
+//	redis://[user:password@]host[:port][/db][?options]            a Redis server
 //	rediss://...                                                  the same over TLS
 //	redis+cluster://[user:password@]host:port[,host:port...]      a Redis Cluster (rediss+cluster: TLS)
 //	redis+sentinel://[user:password@]host:port[,host:port...]/master[/db]
 //	                                                              a master found through Sentinel (rediss+sentinel: TLS)
 //	file:///dir[?cachelib=VERSION]                                cachelib's FileSystemCache directory
 //	memcached://host:port[,host:port...]                          memcached
-//	postgres://..., mysql://..., sqlite:///path                   Flask-Session's SQL table
+//	postgres://user:password@host:port/db?sslmode=disable         Flask-Session's SQL table (pgx)
+//	mysql://user:password@host:port/db                            the same on MySQL or MariaDB
+//	sqlite:///relative.db, sqlite:////absolute.db                 the same in a SQLite file
+//
+// The SQL URLs are SQLALCHEMY_DATABASE_URI's (postgresql+psycopg2:// and
+// mysql+pymysql:// are read as postgres:// and mysql://), with the
+// parameters table (SESSION_SQLALCHEMY_TABLE), schema and sequence; their
+// other parameters go to the driver (pgx, go-sql-driver/mysql). The table
+// must exist (Flask-Session 0.6+ create it when the app starts).
 //
 // Every URL may carry key_prefix=P (SESSION_KEY_PREFIX), returned in
 // Opened.Options. The Redis URLs take go-redis's connection options as
@@ -18,9 +26,10 @@
 // URL takes cachelib (the version of cachelib the Python side runs, whose
 // file layout to follow: "0.9", "0.13.0", "werkzeug"), threshold
 // (SESSION_FILE_THRESHOLD), mode (SESSION_FILE_MODE, octal) and protocol
-// (the Python side's pickle.HIGHEST_PROTOCOL); its directory must exist.
-// An unknown query parameter is an error, so a misspelt option is never
-// ignored.
+// (the Python side's pickle.HIGHEST_PROTOCOL); its directory must exist, as
+// must a SQLite file. A memcached URL takes timeout (for each command).
+// An unknown query parameter is an error (SQL URLs: the driver's error),
+// so a misspelt option is never ignored.
 package storeurl
 
 import (
@@ -42,14 +51,11 @@ import (
 	"github.com/flaskbridge/flaskbridge/flasksession/redisstore"
 )
 
-// Errors of this package, for errors.Is. They come wrapped with detail.
+// Errors of this package, for errors.Is. It comes wrapped with detail.
 var (
 	// ErrURL reports a store URL that cannot be parsed or names options
 	// that do not exist.
 	ErrURL = errors.New("storeurl: bad store URL")
-	// ErrUnavailable reports a URL scheme whose store this build cannot
-	// open.
-	ErrUnavailable = errors.New("storeurl: store not available")
 )
 
 // Options tune Open; the zero value is what a tool wants.
@@ -88,7 +94,7 @@ func (o *Opened) Close() error {
 // Schemes are the URL schemes Open knows.
 var schemes = []string{
 	"redis", "rediss", "redis+cluster", "rediss+cluster", "redis+sentinel", "rediss+sentinel",
-	"file", "memcached", "postgres", "postgresql", "mysql", "sqlite",
+	"file", "memcached", "postgres", "postgresql", "mysql", "mariadb", "sqlite",
 }
 
 // Open opens the store rawURL names. Network stores connect lazily: a
@@ -113,8 +119,15 @@ func Open(ctx context.Context, rawURL string, o Options) (*Opened, error) {
 		return openFile(rawURL, o)
 	case "memcached":
 		return openMemcached(rawURL, o)
-	case "postgres", "postgresql", "mysql", "sqlite":
+	case "postgres", "postgresql", "mysql", "mariadb", "sqlite":
 		return openSQL(ctx, rawURL, scheme, o)
+	}
+	// SQLAlchemy's dialect+driver schemes: postgresql+psycopg2, mysql+pymysql.
+	if base, _, ok := strings.Cut(scheme, "+"); ok {
+		switch base {
+		case "postgres", "postgresql", "mysql", "mariadb":
+			return openSQL(ctx, base+":"+rest, base, o)
+		}
 	}
 	return nil, fmt.Errorf("%w: unknown scheme %q (want one of %s)", ErrURL, scheme, strings.Join(schemes, ", "))
 }

@@ -3,6 +3,7 @@ package storeurl_test
 import (
 	"context"
 	"crypto/md5"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -14,12 +15,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/flaskbridge/flaskbridge/flasksession"
 	"github.com/flaskbridge/flaskbridge/flasksession/filestore"
 	"github.com/flaskbridge/flaskbridge/flasksession/memcachedstore"
 	"github.com/flaskbridge/flaskbridge/flasksession/redisstore"
+	"github.com/flaskbridge/flaskbridge/flasksession/sqlstore"
 	"github.com/flaskbridge/flaskbridge/flasksession/storeurl"
 	"github.com/flaskbridge/flaskbridge/internal/services"
 	"github.com/flaskbridge/flaskbridge/py"
@@ -310,5 +313,96 @@ func TestMemcached(t *testing.T) {
 	o = open(t, "memcached://"+down+"?timeout=1")
 	if _, _, err := o.Store.Load(ctx(t), "x"); err == nil {
 		t.Error("a server that is down: no error")
+	}
+}
+
+func randomTable() string {
+	var b [5]byte
+	rand.Read(b[:])
+	return "fbstoreurl_" + hex.EncodeToString(b[:])
+}
+
+// sqlURLs are the URLs of the test databases, as SQLALCHEMY_DATABASE_URI
+// writes them.
+func sqlURLs(t *testing.T) map[string]string {
+	pg := services.Postgres(t)
+	my, err := mysql.ParseDSN(services.MySQL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := my.User
+	if my.Passwd != "" {
+		auth += ":" + url.QueryEscape(my.Passwd)
+	}
+	path := filepath.Join(t.TempDir(), "s.db")
+	os.WriteFile(path, nil, 0o600)
+	return map[string]string{
+		"postgres": pg,
+		"mysql":    "mysql+pymysql://" + auth + "@" + my.Addr + "/" + my.DBName,
+		"sqlite":   "sqlite:///" + path,
+	}
+}
+
+func TestSQL(t *testing.T) {
+	for name, u := range sqlURLs(t) {
+		t.Run(name, func(t *testing.T) {
+			table := randomTable()
+			sep := "?"
+			if strings.Contains(u, "?") {
+				sep = "&"
+			}
+			o := open(t, u+sep+"table="+table+"&key_prefix=q:")
+			s, ok := o.Store.(*sqlstore.Store)
+			if !ok || o.Options.Type != "sqlalchemy" || *o.Options.KeyPrefix != "q:" {
+				t.Fatalf("opened %+v", o)
+			}
+			if err := s.CreateTable(ctx(t)); err != nil {
+				t.Fatal(err)
+			}
+			defer s.DB().Exec("DROP TABLE " + table)
+			roundTrip(t, o, "storeurl:")
+			if _, ok := o.Store.(flasksession.Lister); !ok {
+				t.Error("not a Lister")
+			}
+			if _, ok := o.Store.(flasksession.CompareAndSwapper); !ok {
+				t.Error("not a CompareAndSwapper")
+			}
+			// A table that does not exist: an error at the first use, never
+			// "not found".
+			o2 := open(t, u+sep+"table=nosuchtable_fb")
+			if _, _, err := o2.Store.Load(ctx(t), "x"); err == nil {
+				t.Error("a missing table read as no session")
+			}
+		})
+	}
+	for _, c := range []struct{ url, msg string }{
+		{"postgres://u:s3cret@h:notaport/db", "invalid port"},
+		{"postgres://u:s3cret@h/db?sslmode=bogus", "cannot parse"},
+		{"mysql://u:s3cret@h:3306/a/b", "has a /"},
+		{"mysql://u:s3cret@h:3306/db?parseTime=maybe", "invalid bool value"},
+		{"sqlite://host/x.db", "has no host"},
+		{"sqlite:///", "no database file"},
+		{"sqlite:///x.db?timeout=3", `unknown parameter "timeout"`},
+		{"postgres://h/db?sequence=s&table=t", ""},
+		{"mysql://h/db?sequence=s", "for PostgreSQL"},
+	} {
+		o, err := storeurl.Open(ctx(t), c.url, storeurl.Options{})
+		if c.msg == "" {
+			if err != nil {
+				t.Errorf("Open(%q): %v", c.url, err)
+			} else {
+				o.Close()
+			}
+			continue
+		}
+		if err == nil || !errors.Is(err, storeurl.ErrURL) || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("Open(%q) = %v; want ErrURL saying %q", c.url, err, c.msg)
+		}
+		if err != nil && strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("Open(%q): the error shows the password: %v", c.url, err)
+		}
+	}
+	if _, err := storeurl.Open(ctx(t), "sqlite:///"+filepath.Join(t.TempDir(), "missing.db"), storeurl.Options{}); err == nil || !strings.Contains(err.Error(), "sqlite:////absolute.db") {
+		t.Errorf("missing SQLite file: %v", err)
 	}
 }
