@@ -8,7 +8,7 @@ PERMANENT_SESSION_LIFETIME in seconds) and its store (`store`, a dict):
     {"type": "redis", "sentinel": ["127.0.0.1:16381"], "master": "flaskbridge"}
     {"type": "redis", "cluster": ["127.0.0.1:16391", ...]}
     {"type": "filesystem", "dir": "/path"}
-    {"type": "memcached", "servers": ["127.0.0.1:11311"], "client": "memcache" | "pymemcache"}
+    {"type": "memcached", "servers": ["127.0.0.1:11311"], "client": "memcache" | "pylibmc" | "pymemcache"}
     {"type": "sqlalchemy", "uri": "postgresql://...", "table": "sessions", "schema": None,
      "sequence": None, "create": True}
 
@@ -67,10 +67,10 @@ def redis_client(store):
 
 
 def memcached_client(store):
-    """The memcached client a store spec names: python-memcached's
-    memcache.Client (the one Flask-Session picks first when pylibmc is not
-    installed) or pymemcache's Client (waiting for replies, so that a write
-    is done when the request ends)."""
+    """The memcached client a store spec names: pylibmc's Client (the one
+    Flask-Session picks first), python-memcached's memcache.Client (its
+    choice without pylibmc) or pymemcache's Client (waiting for replies, so
+    that a write is done when the request ends)."""
     key = json.dumps(store, sort_keys=True)
     if key in _clients:
         return _clients[key]
@@ -79,6 +79,10 @@ def memcached_client(store):
         from pymemcache.client.base import Client
 
         client = Client(_hostport(servers[0]), default_noreply=False)
+    elif store.get("client") == "pylibmc":
+        import pylibmc
+
+        client = pylibmc.Client(servers)
     else:
         import memcache
 
