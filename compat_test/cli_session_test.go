@@ -2,16 +2,23 @@ package compat_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/flaskbridge/flaskbridge/flasksession/sqlstore"
+	"github.com/flaskbridge/flaskbridge/flasksession/storeurl"
 	"github.com/flaskbridge/flaskbridge/internal/pyharness"
 	"github.com/flaskbridge/flaskbridge/internal/services"
 )
@@ -57,6 +64,7 @@ func sessionStores(t *testing.T, v sessionVenv) []sessionStore {
 		{"file", "file://" + dir + "?cachelib=" + v.cachelib, map[string]any{"type": "filesystem", "dir": dir}, true},
 		{"memcached", "memcached://" + mc, map[string]any{"type": "memcached", "servers": []string{mc}}, false},
 	}
+	stores = append(stores, sqlSessionStores(t)...)
 	switch v.name {
 	case "fs06":
 		addrs, master := services.Sentinel(t)
@@ -68,6 +76,50 @@ func sessionStores(t *testing.T, v sessionVenv) []sessionStore {
 			map[string]any{"type": "redis", "cluster": addrs}, false})
 	}
 	return stores
+}
+
+// sqlSessionStores are Flask-Session's table on PostgreSQL, MariaDB and
+// SQLite, each a table of its own, named to both sides by the same
+// SQLALCHEMY_DATABASE_URI (plus table=).
+func sqlSessionStores(t *testing.T) []sessionStore {
+	pg := services.Postgres(t)
+	my, err := mysql.ParseDSN(services.MySQL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := my.User
+	if my.Passwd != "" {
+		auth += ":" + my.Passwd
+	}
+	path := filepath.Join(t.TempDir(), "sessions.db")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	uris := [][2]string{
+		{"postgres", "postgresql+psycopg2://" + strings.TrimPrefix(pg, "postgres://")},
+		{"mariadb", "mysql+pymysql://" + auth + "@" + my.Addr + "/" + my.DBName},
+		{"sqlite", "sqlite:///" + path},
+	}
+	var out []sessionStore
+	for _, u := range uris {
+		table := strings.ReplaceAll(strings.TrimSuffix(sessionPrefix(), ":"), ":", "_")
+		sep := "?"
+		if strings.Contains(u[1], "?") {
+			sep = "&"
+		}
+		url := u[1] + sep + "table=" + table
+		o, err := storeurl.Open(context.Background(), url, storeurl.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := o.Store.(*sqlstore.Store)
+		if err := s.CreateTable(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.DB().Exec("DROP TABLE " + table); o.Close() })
+		out = append(out, sessionStore{u[0], url, map[string]any{"type": "sqlalchemy", "uri": u[1], "table": table, "create": true}, false})
+	}
+	return out
 }
 
 // formats are the serialization formats a venv's line stores.
