@@ -49,6 +49,11 @@ func newPrefix() string {
 
 func redisFix(t *testing.T) *redisFixture {
 	t.Helper()
+	return redisFixB(t)
+}
+
+func redisFixB(t testing.TB) *redisFixture {
+	t.Helper()
 	addr := services.Redis(t)
 	f := &redisFixture{url: "redis://" + addr + "/0", prefix: newPrefix(), c: redis.NewClient(&redis.Options{Addr: addr})}
 	t.Cleanup(func() { cleanKeys(f.c, f.prefix); f.c.Close() })
