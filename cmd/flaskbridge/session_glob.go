@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -65,20 +66,20 @@ func globMatch(p, s string) bool {
 				}
 			case '\\':
 				if pi+1 < len(p) {
-					r, n := utf8.DecodeRuneInString(p[pi+1:])
-					c, m := utf8.DecodeRuneInString(s[si:])
-					if r == c {
-						pi, si = pi+1+n, si+m
+					_, n := utf8.DecodeRuneInString(p[pi+1:])
+					if strings.HasPrefix(s[si:], p[pi+1:pi+1+n]) {
+						pi, si = pi+1+n, si+n
 						continue
 					}
 					break
 				}
 				fallthrough
 			default:
-				r, n := utf8.DecodeRuneInString(p[pi:])
-				c, m := utf8.DecodeRuneInString(s[si:])
-				if r == c && n == m {
-					pi, si = pi+n, si+m
+				// Literal characters compare byte for byte (bytes that are
+				// not UTF-8 included).
+				_, n := utf8.DecodeRuneInString(p[pi:])
+				if strings.HasPrefix(s[si:], p[pi:pi+n]) {
+					pi, si = pi+n, si+n
 					continue
 				}
 			}
