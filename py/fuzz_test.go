@@ -21,6 +21,7 @@ var fuzzSeeds = []string{
 	`float('nan')`, `-nan`, `{nan: 1, nan: 2}`, `{nan, nan}`,
 	`UUID(int=0x` + strings.Repeat("f", 40) + `)`,
 	`OrderedDict(a=OrderedDict(b=OrderedDict()))`, `set([set()])`, `frozenset(frozenset(frozenset()))`,
+	`{-1, -2, 6}`, `{32, 0, frozenset({(1, 2.5), -0.0}), Decimal('1.5'), datetime.timedelta(1), inf}`,
 	strings.Repeat("[", 1001) + strings.Repeat("]", 1001), strings.Repeat("-", 5000) + "1",
 	strings.Repeat("(", 500) + "1" + strings.Repeat(",)", 500),
 	"0x" + strings.Repeat("f", 5000), strings.Repeat("9", 4300), strings.Repeat("9", 4301),
@@ -62,7 +63,10 @@ func FuzzParseLiteral(f *testing.F) {
 		if err != nil {
 			t.Fatalf("ParseLiteral(%q) prints %q, which does not read back: %v", text, r1, err)
 		}
-		if r2 := Repr(v2); r2 != r1 {
+		// Sets of items of stable hash can print in another order the
+		// second time, as CPython's set(list(s)) can iterate in another
+		// order than s.
+		if r2 := Repr(v2); r2 != r1 && (!hasMultiSet(v) || canonRepr(v2) != canonRepr(v)) {
 			t.Fatalf("ParseLiteral(%q): prints %q, then %q", text, r1, r2)
 		}
 	})

@@ -80,7 +80,7 @@ func TestParseLiteral(t *testing.T) {
 		{`{Markup('a'): 1, 'a': 2}`, `{Markup('a'): 2}`},
 		{"[\n 1, # one\n 2 \\\n]", `[1, 2]`},
 		{`set()`, `set()`},
-		{`set([3, 1, 3])`, `{3, 1}`},
+		{`set([3, 1, 3])`, `{1, 3}`},
 		{`set('ab')`, `{'a', 'b'}`},
 		{`frozenset()`, `frozenset()`},
 		{`frozenset({1})`, `frozenset({1})`},

@@ -32,8 +32,19 @@ import (
 //     keyword arguments, and then, when present, " state=" and the state,
 //     " listitems=[...]" and " dictitems={...}". For example:
 //     <object myapp.models.User() state={'id': 7}>.
-//   - A set prints its items in the order the Set keeps (see Set), where
-//     CPython prints them in its hash-table order.
+//   - CPython prints a set in the order of its hash table, which follows
+//     from the items' hashes and the order they were added in. When every
+//     item's hash is the same in every Python process (int, bool, float
+//     but NaN, Decimal but NaN, the empty str and bytes, timedelta,
+//     timezone, datetime and time aware with a timezone, UUID, and tuples
+//     and frozensets of these), Repr prints the items in the order CPython
+//     gives the set built by adding them one by one in the order the Set
+//     keeps: the set that pickle.loads, set(list) or frozenset(list) makes
+//     of them. Otherwise (str and bytes hashes are salted per process,
+//     None and NaN hash by address) it prints them in the order the Set
+//     keeps. A set display of three or more constants, such as {1, 2, 3}
+//     in source code, is built another way by CPython's compiler and may
+//     iterate in another order.
 //   - A nil pointer of any type prints as None.
 //   - An int of more than 4300 digits prints in full, where CPython 3.11
 //     raises ValueError (sys.int_info.default_max_str_digits).
@@ -67,6 +78,8 @@ type printer struct {
 	// sortSets prints set items sorted by their repr: a canonical form
 	// that does not depend on the order of a set, for comparisons.
 	sortSets bool
+	// hashes serves the hashing that works out the order of sets.
+	hashes hashState
 }
 
 const activeLinear = 16
@@ -384,6 +397,18 @@ func (p *printer) set(b []byte, s *Set) []byte {
 				b = append(b, ", "...)
 			}
 			b = append(b, r...)
+		}
+	} else if table := p.setTable(s.items); table != nil {
+		first := true
+		for _, e := range table {
+			if e == 0 {
+				continue
+			}
+			if !first {
+				b = append(b, ", "...)
+			}
+			first = false
+			b = p.value(b, s.items[e-1])
 		}
 	} else {
 		for i, it := range s.items {

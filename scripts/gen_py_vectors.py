@@ -18,6 +18,23 @@ Sections:
             '1' (a == b), '0' (a != b) or 'x' (== raises); hashable: one
             character per value; dict: canon() of the dict that maps every
             hashable pool value, in order, to its index.
+  random_order  for each value of random, pyvalues.ordered_repr(): how it
+            prints once its sets are built again from the printed order
+            ("" when that is the same text).
+
+It also writes testdata/py/setorder.json.gz, for the order in which CPython
+iterates a set whose items hash the same in every process:
+  hashes    {src, hash}: hash() of values of every such type, checked to be
+            the same under other str hash seeds.
+  unstable  sources of values whose hash differs from process to process
+            (salted, or the object's address).
+  cases     {src, repr, pickles}: sets (and frozensets) built by adding
+            random items one by one, repr() of the result, a source that
+            CPython evaluates the same way (set([...]), or a display that
+            the compiler does not fold into a constant frozenset), and
+            pickles of the set at protocols 0 to 5 listing the items in
+            that order (base64, null for protocols left out of the
+            largest cases).
 """
 
 import collections
@@ -25,11 +42,14 @@ import datetime
 import decimal
 import gzip
 import importlib.metadata
+import io
 import json
 import math
 import os
+import pickle
 import random
 import struct
+import subprocess
 import sys
 import unicodedata
 import uuid
@@ -43,6 +63,7 @@ from pyops import core, pyvalues  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT = os.path.join(ROOT, "testdata", "py", "vectors.json.gz")
+SETORDER_OUT = os.path.join(ROOT, "testdata", "py", "setorder.json.gz")
 
 # The names the Go parser knows beyond core's namespace.
 NAMESPACE = dict(
@@ -734,6 +755,287 @@ def pool_vectors():
     return pool, equal, hashable, pyvalues.canon(d)
 
 
+def random_order(v):
+    """pyvalues.ordered_repr(v), or "" when it is repr(v)."""
+    text = pyvalues.ordered_repr(v)
+    return "" if text == repr(v) else text
+
+
+# Set order. ---------------------------------------------------------------
+
+HASH_MODULUS = 2 ** 61 - 1
+
+
+class SetOf(set):
+    """A set that pickles its items in the order given (duplicates too)."""
+
+    def __init__(self, items):
+        super().__init__(items)
+        self.items = list(items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+class FrozenSetOf(frozenset):
+    """A frozenset that pickles its items in the order given."""
+
+    def __new__(cls, items):
+        items = list(items)
+        obj = super().__new__(cls, items)
+        obj.items = items
+        return obj
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+class OrderPickler(pickle._Pickler):
+    """The pure-Python pickler, writing SetOf and FrozenSetOf as it writes
+    set and frozenset (set(list) or EMPTY_SET + ADDITEMS, frozenset(list) or
+    FROZENSET), in their own item order."""
+
+    dispatch = dict(pickle._Pickler.dispatch)
+    dispatch[SetOf] = pickle._Pickler.save_set
+    dispatch[FrozenSetOf] = pickle._Pickler.save_frozenset
+
+
+def order_dumps(v, protocol):
+    f = io.BytesIO()
+    OrderPickler(f, protocol).dump(v)
+    return f.getvalue()
+
+
+def build(v):
+    """The plain value: each SetOf or FrozenSetOf built by adding its items
+    one by one in its order."""
+    t = type(v)
+    if t is SetOf:
+        out = set()
+        for x in v.items:
+            out.add(build(x))
+        return out
+    if t is FrozenSetOf:
+        return frozenset([build(x) for x in v.items])
+    if t is tuple:
+        return tuple(build(x) for x in v)
+    return v
+
+
+def source(v):
+    """Python source that CPython evaluates to build(v), adding the items of
+    every set one by one in their order."""
+    t = type(v)
+    if t is SetOf or t is FrozenSetOf:
+        items = ", ".join(source(x) for x in v.items)
+        if t is FrozenSetOf:
+            return "frozenset([" + items + "])"
+        display = "{" + items + "}"
+        if v.items and not folded(display):
+            return display
+        return "set([" + items + "])"
+    if t is tuple:
+        if len(v) == 1:
+            return "(" + source(v[0]) + ",)"
+        return "(" + ", ".join(source(x) for x in v) + ")"
+    return repr(v)
+
+
+def folded(display):
+    """Whether the compiler makes the set display a constant frozenset merged
+    into a new set (a display of three constants or more), which orders the
+    items another way than adding them one by one."""
+    code = compile(display, "<display>", "eval")
+    return any(isinstance(c, frozenset) for c in code.co_consts)
+
+
+def so_int(r):
+    c = r.random()
+    if c < 0.35:
+        return r.randrange(-300, 300)
+    if c < 0.5:
+        return r.randrange(-40, 40) * r.choice([8, 16, 32, 64, 128, 1024, 2 ** 20, 2 ** 32])
+    if c < 0.6:
+        return r.choice([-1, -2, HASH_MODULUS, -HASH_MODULUS, HASH_MODULUS - 1, HASH_MODULUS + 1,
+                         2 * HASH_MODULUS, 2 ** 61, 2 ** 63 - 1, -(2 ** 63), 2 ** 63, 2 ** 64 - 1, 2 ** 64,
+                         -(2 ** 64), 2 ** 122 - 1])
+    if c < 0.75:
+        return r.getrandbits(r.randrange(1, 64)) * r.choice([1, -1])
+    if c < 0.85:
+        return r.randrange(-50, 50) * HASH_MODULUS + r.randrange(-3, 4)
+    return r.getrandbits(r.randrange(64, 300)) * r.choice([1, -1])
+
+
+SO_FLOATS = [0.0, -0.0, 0.5, -0.5, 1.5, float("inf"), float("-inf"), 5e-324, -5e-324, 1.7976931348623157e308,
+             2.0 ** 61, 2.0 ** 60, 2.0 ** -61, 2.0 ** 64, -(2.0 ** 63), 1e16, 0.1, 2.2250738585072014e-308]
+
+
+def so_float(r):
+    c = r.random()
+    if c < 0.2:
+        return r.choice(SO_FLOATS)
+    if c < 0.4:
+        return r.randrange(-300, 300) / r.choice([1, 2, 4, 8, 1024, 3])
+    if c < 0.6:
+        while True:
+            f = struct.unpack("<d", struct.pack("<Q", r.getrandbits(64)))[0]
+            if f == f:
+                return f
+    if c < 0.8:
+        return round(r.uniform(-1e6, 1e6), r.randrange(0, 8))
+    return r.uniform(-1, 1) * 10.0 ** r.randrange(-30, 30)
+
+
+def so_decimal(r):
+    c = r.random()
+    if c < 0.15:
+        return decimal.Decimal(r.choice(["Infinity", "-Infinity", "-0", "0E-10", "0E+3", "-0.00", "1E+999999999999999999",
+                                         "1E-999999999999999999"]))
+    if c < 0.35:
+        return decimal.Decimal(r.randrange(-300, 300))
+    if c < 0.5:
+        return decimal.Decimal(r.randrange(-300, 300)) / r.choice([2, 4, 8, 10, 100])
+    while True:
+        d = pyvalues.random_decimal(r)
+        if not d.is_nan():
+            return d
+
+
+# Without fold: pickles below protocol 4 lose it.
+def so_aware_datetime(r):
+    return pyvalues.random_datetime(r).replace(tzinfo=pyvalues.random_timezone(r), fold=0)
+
+
+def so_aware_time(r):
+    return pyvalues.random_time(r).replace(tzinfo=pyvalues.random_timezone(r), fold=0)
+
+
+SO_SCALARS = {
+    "int": [so_int],
+    "float": [so_float],
+    "number": [so_int, so_float, lambda r: r.choice([True, False]), so_decimal],
+    "any": [
+        so_int, so_float, so_decimal,
+        lambda r: r.choice([True, False]),
+        lambda r: r.choice(["", b"", markupsafe.Markup("")]),
+        lambda r: pyvalues.random_timedelta(r, r.random() < 0.5),
+        pyvalues.random_timezone,
+        so_aware_datetime,
+        so_aware_time,
+        lambda r: uuid.UUID(int=r.getrandbits(128)),
+    ],
+}
+
+
+def so_item(r, kind, depth):
+    c = r.random()
+    if kind == "any" and depth > 0 and c < 0.1:
+        return tuple(so_item(r, kind, depth - 1) for _ in range(r.randrange(0, 4)))
+    if kind == "any" and depth > 0 and c < 0.18:
+        return FrozenSetOf(so_item(r, kind, depth - 1) for _ in range(r.randrange(0, 6)))
+    return r.choice(SO_SCALARS[kind])(r)
+
+
+def so_case(r, n, kind, frozen, protocols):
+    items = [so_item(r, kind, 2) for _ in range(n)]
+    v = (FrozenSetOf if frozen else SetOf)(items)
+    want = repr(build(v))
+    src = source(v)
+    got = repr(evaluate(src))
+    if got != want:
+        sys.exit("gen_py_vectors: %s evaluates to %s, not %s" % (src, got, want))
+    pickles = []
+    for protocol in range(6):
+        if protocol not in protocols:
+            pickles.append(None)
+            continue
+        data = order_dumps(v, protocol)
+        got = repr(pickle.loads(data))
+        if got != want:
+            sys.exit("gen_py_vectors: a protocol %d pickle of %s loads as %s" % (protocol, want, got))
+        pickles.append(core.b64(data))
+    return {"src": src, "repr": want, "pickles": pickles}
+
+
+def so_hash_values(r):
+    vals = [True, False, "", b"", markupsafe.Markup(""), (), frozenset(), -1, -2, 0.0, -0.0, float("inf"), float("-inf"),
+            decimal.Decimal("Infinity"), decimal.Decimal("-Infinity"), datetime.timezone.utc,
+            datetime.datetime(1, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=23, minutes=59))),
+            datetime.datetime(9999, 12, 31, 23, 59, 59, 999999,
+                              tzinfo=datetime.timezone(-datetime.timedelta(hours=23, minutes=59))),
+            datetime.time(0, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=5))),
+            datetime.time(23, 59, 59, 999999, tzinfo=datetime.timezone(-datetime.timedelta(hours=5))),
+            uuid.UUID(int=0), uuid.UUID(int=2 ** 128 - 1), uuid.UUID(int=HASH_MODULUS),
+            datetime.timedelta(-999999999), datetime.timedelta(999999999, 86399, 999999)]
+    vals += pyvalues.EDGE_INTS + pyvalues.EDGE_FLOATS[:-5] + SO_FLOATS
+    vals += [v for v in pyvalues.EDGE_FLOATS if v == v]
+    for kind, n in (("int", 600), ("float", 600), ("number", 300), ("any", 1500)):
+        vals += [so_item(r, kind, 3) for _ in range(n)]
+    return [build(v) for v in vals]
+
+
+UNSTABLE = [
+    "None", "nan", "-nan", "'a'", "b'a'", "Markup('a')", "Decimal('NaN')", "Decimal('-NaN123')",
+    "datetime.datetime(2024, 1, 1, 0, 0)", "datetime.date(2024, 1, 1)", "datetime.time(1, 0)",
+    "(1, 'a')", "(None,)", "((1, 2), ('',), (b'x',))", "frozenset({None})", "frozenset({1, 'x'})",
+    "frozenset({(1, frozenset({2.5, nan}))})",
+]
+
+HASH_CHECK = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from pyops import core
+print(json.dumps([hash(core.literal(s)) for s in json.load(sys.stdin)]))
+"""
+
+
+def setorder_vectors(r):
+    vals = so_hash_values(r)
+    srcs = [repr(v) for v in vals]
+    hashes = [hash(v) for v in vals]
+    for v, src in zip(vals, srcs):
+        if not pyvalues.stable_hash(v) or hash(core.literal(src)) != hash(v):
+            sys.exit("gen_py_vectors: %s is not a value of stable hash that reads back" % src)
+    # The hashes are the same under other str hash seeds.
+    for seed in ("1", "2"):
+        out = subprocess.run([sys.executable, "-c", HASH_CHECK, os.path.dirname(os.path.abspath(__file__))],
+                             input=json.dumps(srcs), capture_output=True, text=True, check=True,
+                             env=dict(os.environ, PYTHONHASHSEED=seed))
+        if json.loads(out.stdout) != hashes:
+            sys.exit("gen_py_vectors: hashes change with PYTHONHASHSEED=%s" % seed)
+    for src in UNSTABLE:
+        if pyvalues.stable_hash(evaluate(src)):
+            sys.exit("gen_py_vectors: %s has a stable hash" % src)
+    # Small sets come pickled at every protocol; larger ones (the table
+    # grows at 5, 20, 77, 308 and 1229 items) at one protocol that writes
+    # set(list) and one that writes EMPTY_SET and ADDITEMS, in batches of
+    # 1000.
+    cases = []
+    for kind in ("int", "float", "number", "any"):
+        for _ in range(120):
+            cases.append(so_case(r, r.randrange(1, 13), kind, r.random() < 0.2, range(6)))
+        for _ in range(15):
+            protocols = (r.randrange(4), r.randrange(4, 6))
+            cases.append(so_case(r, r.randrange(13, 200), kind, r.random() < 0.2, protocols))
+        big = 600 if kind == "any" else 1500
+        for _ in range(2):
+            protocols = (r.randrange(4), r.randrange(4, 6))
+            cases.append(so_case(r, r.randrange(big // 2, big), kind, r.random() < 0.2, protocols))
+    return {
+        "python": sys.version.split()[0],
+        "hashes": [{"src": s, "hash": h} for s, h in zip(srcs, hashes)],
+        "unstable": UNSTABLE,
+        "cases": cases,
+    }
+
+
+def write_gz(path, doc):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    data = json.dumps(doc, indent=0, ensure_ascii=True, sort_keys=True).encode("ascii")
+    with open(path, "wb") as f:
+        f.write(gzip.compress(data, mtime=0))
+
+
 def main():
     if os.environ.get("PYTHONHASHSEED") != "0":
         # Set and dict-of-str orders follow str hashes: fix them, so that
@@ -743,12 +1045,14 @@ def main():
         sys.exit("gen_py_vectors: run under Python 3.11 (this is %s)" % sys.version.split()[0])
     r = random.Random(20240501)
     pool, equal, hashable, pool_dict = pool_vectors()
+    randoms = [pyvalues.random_value(r, 3) for _ in range(1500)]
     doc = {
         "python": sys.version.split()[0],
         "unicode": unicodedata.unidata_version,
         "markupsafe": importlib.metadata.version("markupsafe"),
         "literals": literal_vectors(),
-        "random": [repr(pyvalues.random_value(r, 3)) for _ in range(1500)],
+        "random": [repr(v) for v in randoms],
+        "random_order": [random_order(v) for v in randoms],
         "errors": error_vectors(),
         "strings": string_vectors(r),
         "bytes": bytes_vectors(r),
@@ -758,13 +1062,14 @@ def main():
         "hashable": hashable,
         "dict": pool_dict,
     }
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    data = json.dumps(doc, indent=0, ensure_ascii=True, sort_keys=True).encode("ascii")
-    with open(OUT, "wb") as f:
-        f.write(gzip.compress(data, mtime=0))
+    write_gz(OUT, doc)
     print("gen_py_vectors: %d literals, %d errors, %d strings, %d floats -> %s (%d bytes)" % (
         len(doc["literals"]), len(doc["errors"]), len(doc["strings"]), len(doc["floats"]),
         os.path.normpath(OUT), os.path.getsize(OUT)))
+    so = setorder_vectors(random.Random(20240611))
+    write_gz(SETORDER_OUT, so)
+    print("gen_py_vectors: %d hashes, %d set cases -> %s (%d bytes)" % (
+        len(so["hashes"]), len(so["cases"]), os.path.normpath(SETORDER_OUT), os.path.getsize(SETORDER_OUT)))
 
 
 if __name__ == "__main__":

@@ -4,12 +4,13 @@ the tests of the Go value model (package py)."""
 import collections
 import datetime
 import decimal
+import pickle
 import random
 import struct
 import uuid
 
 from pyops import op
-from pyops.core import Markup, literal
+from pyops.core import Markup, literal, unb64
 
 OrderedDict = collections.OrderedDict
 
@@ -36,6 +37,61 @@ def canon(v):
         if not v:
             return name + "()"
         body = "{" + ", ".join(sorted(canon(x) for x in v)) + "}"
+        return body if t is set else "frozenset(" + body + ")"
+    return repr(v)
+
+
+def stable_hash(v):
+    """Whether hash(v) is the same in every process: numbers (not NaN),
+    the empty str and bytes, timedelta, timezone, datetime and time aware
+    with a datetime.timezone, UUID, and tuples and frozensets of these.
+    Non-empty str and bytes are salted per process; None, NaN and most
+    objects hash by address; naive datetimes, dates and times hash their
+    bytes, salted."""
+    t = type(v)
+    if t is bool or t is int or t is datetime.timedelta or t is datetime.timezone or t is uuid.UUID:
+        return True
+    if t is float:
+        return v == v
+    if t is decimal.Decimal:
+        return not v.is_nan()
+    if t is str or t is bytes or t is Markup:
+        return len(v) == 0
+    if t is tuple or t is frozenset:
+        return all(stable_hash(x) for x in v)
+    if t is datetime.datetime or t is datetime.time:
+        return type(v.tzinfo) is datetime.timezone
+    return False
+
+
+def ordered_repr(v):
+    """repr(v) as it reads when every set in v has been built again by
+    adding its items one by one in the order v iterates them (what
+    pickle.loads does with a pickled set), provided all its items hash the
+    same in every process; other sets keep v's order."""
+    t = type(v)
+    if t is list:
+        return "[" + ", ".join(ordered_repr(x) for x in v) + "]"
+    if t is tuple:
+        if len(v) == 1:
+            return "(" + ordered_repr(v[0]) + ",)"
+        return "(" + ", ".join(ordered_repr(x) for x in v) + ")"
+    if t is dict:
+        return "{" + ", ".join(ordered_repr(k) + ": " + ordered_repr(x) for k, x in v.items()) + "}"
+    if t is OrderedDict:
+        if not v:
+            return "OrderedDict()"
+        return "OrderedDict([" + ", ".join(
+            "(" + ordered_repr(k) + ", " + ordered_repr(x) + ")" for k, x in v.items()) + "])"
+    if t is set or t is frozenset:
+        name = "set" if t is set else "frozenset"
+        if not v:
+            return name + "()"
+        items = list(v)
+        if all(stable_hash(x) for x in items):
+            # set(list) adds the items one by one and keeps the objects.
+            items = list(set(items))
+        body = "{" + ", ".join(ordered_repr(x) for x in items) + "}"
         return body if t is set else "frozenset(" + body + ")"
     return repr(v)
 
@@ -121,10 +177,21 @@ def build(texts):
 
 
 @op
-def random_reprs(seed, n, depth=3):
-    """repr() of n random values of every type the Go model has."""
+def random_values(seed, n, depth=3):
+    """repr() and ordered_repr() of n random values of every type the Go
+    model has."""
     r = random.Random(seed)
-    return [repr(random_value(r, depth)) for _ in range(n)]
+    out = []
+    for _ in range(n):
+        v = random_value(r, depth)
+        out.append({"repr": repr(v), "order": ordered_repr(v)})
+    return out
+
+
+@op
+def pickle_reprs(pickles):
+    """repr() of what pickle.loads makes of each base64 pickle."""
+    return [repr(pickle.loads(unb64(p))) for p in pickles]  # pickles made by the tests
 
 
 # Random values. ------------------------------------------------------------
