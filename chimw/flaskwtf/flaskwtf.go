@@ -187,16 +187,14 @@ func NewRaw() string {
 }
 
 // Sign returns the signed token for a raw token at time t:
-// URLSafeTimedSerializer(key, salt="wtf-csrf-token").dumps(raw), byte for
-// byte. Raw tokens are hex, which JSON and zlib leave as they are; other
-// text is written as json.dumps does, without compression.
+// URLSafeTimedSerializer(key, salt="wtf-csrf-token").dumps(raw). For raw
+// tokens as Flask-WTF makes them (40 hex digits, which zlib never
+// shortens) it is itsdangerous's token byte for byte; other text that zlib
+// would shorten is written uncompressed, which itsdangerous reads all the
+// same.
 func (c *CSRF) Sign(raw string, t time.Time) (string, error) {
-	js, err := flaskcookie.MarshalJSON(raw)
-	if err != nil {
-		return "", err
-	}
-	payload := make([]byte, 0, 4*len(js)/3+48)
-	payload = base64url(payload, js)
+	js := appendJSONString(make([]byte, 0, len(raw)+8), raw)
+	payload := base64url(make([]byte, 0, 4*len(js)/3+48), js)
 	out, err := c.signer.AppendSignAt(nil, payload, t)
 	if err != nil {
 		return "", err

@@ -50,3 +50,33 @@ func loadPayload(p []byte) (py.Value, error) {
 	}
 	return flaskcookie.UnmarshalJSON(raw)
 }
+
+// appendJSONString appends s as itsdangerous's JSON serializer writes a
+// str (json.dumps with ensure_ascii=False): '"' and '\' escaped, control
+// characters as \n, \r, \t, \b, \f or \u00XX, everything else as it is.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c == '\n':
+			b = append(b, '\\', 'n')
+		case c == '\r':
+			b = append(b, '\\', 'r')
+		case c == '\t':
+			b = append(b, '\\', 't')
+		case c == '\b':
+			b = append(b, '\\', 'b')
+		case c == '\f':
+			b = append(b, '\\', 'f')
+		case c < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}

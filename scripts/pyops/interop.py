@@ -235,8 +235,13 @@ def dump_cookie(key, value="", max_age=None, expires=None, path="/", domain=None
 @op
 def parse_cookie(header_latin1):
     """werkzeug.http.parse_cookie of a Cookie header given as Latin-1 text;
-    the values come back as UTF-8 text."""
-    return {"pairs": [[k, v] for k, v in werkzeug.http.parse_cookie(header_latin1).items(multi=True)]}
+    the values come back as text; a header that is not UTF-8 gives an error,
+    as it fails the request in Werkzeug."""
+    try:
+        pairs = werkzeug.http.parse_cookie(header_latin1).items(multi=True)
+        return {"pairs": [[k, v] for k, v in pairs], "error": ""}
+    except UnicodeDecodeError as e:
+        return {"pairs": [], "error": str(e)}
 
 
 def _csrf_key(secret_key, secret_key_hex):
@@ -306,9 +311,11 @@ def csrf_protect(method="POST", form=None, headers=None, session=None, secret_ke
     headers: list of [name, value]); returns ok or the reason."""
     app = _ctx_app(secret_key, None, config)
     csrf = flask_wtf.csrf.CSRFProtect(app)
+    from werkzeug.datastructures import MultiDict
+
     data = None
     if form is not None:
-        data = [(k, v) for k, v in form]
+        data = MultiDict([(k, v) for k, v in form])
     with _Clock(now), app.test_request_context(url, method=method, data=data,
                                                headers=[(k, v) for k, v in headers or []]):
         if session:

@@ -17,7 +17,8 @@ import (
 var Epoch = time.Unix(0, 0).UTC()
 
 // Cookie is what dump_cookie takes. A zero Expires and a negative MaxAge
-// are left out.
+// are left out. (dump_cookie derives an Expires from a Max-Age given
+// alone; set both.)
 type Cookie struct {
 	Name, Value string
 	Domain      string
@@ -194,12 +195,16 @@ func appendPath(b []byte, p string) []byte {
 
 // Get returns the first cookie called name in the Cookie headers of h, read
 // as Werkzeug's parse_cookie reads the header of a WSGI request: the header
-// text is Latin-1, a quoted value is unescaped (backslash escapes and
-// three-digit octal escapes) and decoded as UTF-8. Several Cookie header
-// lines are read as one, joined by "; ".
+// bytes are UTF-8 text, and a quoted value is unescaped (backslash escapes
+// and three-digit octal escapes) and decoded as UTF-8 with U+FFFD for bad
+// bytes. A header line that is not UTF-8 is skipped (Werkzeug fails the
+// request). Several Cookie header lines are read in turn.
 func Get(h http.Header, name string) (string, bool) {
 	lines := h["Cookie"]
 	for _, line := range lines {
+		if !utf8.ValidString(line) {
+			continue
+		}
 		if v, ok := get(line, name); ok {
 			return v, true
 		}
@@ -223,11 +228,11 @@ func get(s, name string) (string, bool) {
 			continue
 		}
 		pos = end
-		if latin1(key) == name {
+		if key == name {
 			if quoted {
 				return unquote(val), true
 			}
-			return latin1(val), true
+			return val, true
 		}
 		if pos >= len(s) {
 			return "", false
@@ -316,26 +321,9 @@ func tail(s string, i int) (int, bool) {
 	return 0, false
 }
 
-// latin1 returns the text of Latin-1 bytes as UTF-8, as a WSGI server hands
-// header values to Python.
-func latin1(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			b := make([]byte, 0, len(s)+8)
-			for j := 0; j < len(s); j++ {
-				b = utf8.AppendRune(b, rune(s[j]))
-			}
-			return string(b)
-		}
-	}
-	return s
-}
-
-// unquote undoes dump_cookie's escapes: the Latin-1 text encoded as UTF-8,
-// \ooo and \c escapes replaced by their bytes, the result decoded as UTF-8
-// with U+FFFD for bad bytes.
+// unquote undoes dump_cookie's escapes: \ooo and \c escapes replaced by
+// their bytes, the result decoded as UTF-8 with U+FFFD for bad bytes.
 func unquote(v string) string {
-	v = latin1(v)
 	if strings.IndexByte(v, '\\') < 0 {
 		return v
 	}
