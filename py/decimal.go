@@ -21,9 +21,13 @@ const (
 	decSNaN
 )
 
-// maxDecimalExponent bounds the exponent of a Decimal, as CPython's decimal
-// module does on 64-bit machines.
-const maxDecimalExponent = 999_999_999_999_999_999
+// CPython's decimal module (64-bit) accepts a string only when the adjusted
+// exponent (exponent + digits - 1) is at most MAX_EMAX and the exponent is at
+// least MIN_ETINY = MIN_EMIN - (MAX_PREC - 1).
+const (
+	maxDecimalAdjusted = 999_999_999_999_999_999
+	minDecimalExponent = -1_999_999_999_999_999_997
+)
 
 // Decimal is decimal.Decimal, kept exactly: sign, coefficient digits and
 // exponent, or infinity, NaN and sNaN. The zero Decimal is Decimal('0').
@@ -99,7 +103,7 @@ func parseDecimal(s string) (Decimal, bool) {
 			return d, false
 		}
 		ds = strings.TrimLeft(ds, "0")
-		if len(ds) > 18 {
+		if len(ds) > 19 {
 			return d, false
 		}
 		e, err := strconv.ParseInt(ds, 10, 64)
@@ -112,10 +116,15 @@ func parseDecimal(s string) (Decimal, bool) {
 		exp = e
 	}
 	exp -= int64(len(fracDigits))
-	if exp > maxDecimalExponent || exp < -maxDecimalExponent {
+	coeff := strings.TrimLeft(intDigits+fracDigits, "0")
+	ndigits := int64(len(coeff))
+	if ndigits == 0 {
+		ndigits = 1
+	}
+	if exp < minDecimalExponent || exp > maxDecimalAdjusted-(ndigits-1) {
 		return d, false
 	}
-	d.coeff = strings.TrimLeft(intDigits+fracDigits, "0")
+	d.coeff = coeff
 	d.exp = exp
 	return d, true
 }
