@@ -12,7 +12,6 @@ package redisstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -52,7 +51,10 @@ func seconds(ttl time.Duration) (int64, error) {
 // Load returns GET key.
 func (s *Store) Load(ctx context.Context, key string) ([]byte, bool, error) {
 	b, err := s.client.Get(ctx, key).Bytes()
-	if errors.Is(err, redis.Nil) {
+	// Only redis.Nil itself means "no such key": go-redis also wraps it in
+	// errors that are failures (a Sentinel that knows no such master), and
+	// those must not read as an empty session.
+	if err == redis.Nil {
 		return nil, false, nil
 	}
 	if err != nil {

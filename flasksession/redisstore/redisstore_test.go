@@ -487,3 +487,15 @@ func TestDecisionTable(t *testing.T) {
 		}
 	}
 }
+
+// A Sentinel that knows no such master wraps redis.Nil in its error; that is
+// a failure to reach the store, not a missing session.
+func TestUnknownSentinelMasterIsAnError(t *testing.T) {
+	addrs, _ := services.Sentinel(t)
+	client := redis.NewFailoverClient(&redis.FailoverOptions{MasterName: "no-such-master", SentinelAddrs: addrs, MaxRetries: -1})
+	defer client.Close()
+	_, found, err := redisstore.New(client).Load(context.Background(), "session:x")
+	if err == nil || found {
+		t.Fatalf("Load = found %v, err %v; want an error", found, err)
+	}
+}
