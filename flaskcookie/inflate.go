@@ -501,7 +501,7 @@ func (f *inflater) codes(out []byte, lit, dist *huffman) ([]byte, error) {
 				return out, errZLitCode
 			}
 			pos, bits, nbits = f.pos, f.bits, f.nbits
-			e = uint16(sym)<<4 | 0 // no bits left to drop
+			e = uint16(sym) << 4 // length 0: no bits left to drop
 		} else {
 			l := uint(e & 15)
 			bits >>= l
