@@ -259,3 +259,15 @@ func TestOutsideMiddleware(t *testing.T) {
 		t.Error("a user outside the middleware")
 	}
 }
+
+func FuzzDecodeCookie(f *testing.F) {
+	m, _ := flasklogin.New(flasklogin.Options{SecretKey: "k"})
+	f.Add(m.EncodeCookie("42"))
+	f.Add("|")
+	f.Add("no bar")
+	f.Fuzz(func(t *testing.T, c string) {
+		if id, ok := m.DecodeCookie(c); ok && m.EncodeCookie(id) != c {
+			t.Fatalf("%q verified but does not re-encode", c)
+		}
+	})
+}

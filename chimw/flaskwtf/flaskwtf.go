@@ -55,19 +55,33 @@ var DefaultHeaders = []string{"X-CSRFToken", "X-CSRF-Token"}
 // checks.
 var DefaultMethods = []string{"POST", "PUT", "PATCH", "DELETE"}
 
-// The reasons a token is refused, for errors.Is; each is Flask-WTF's
-// message, which CSRFError carries as its description.
+// The reasons a token is refused, for errors.Is; Reason gives the message
+// Flask-WTF's CSRFError carries for each.
 var (
-	ErrMissing        = errors.New("The CSRF token is missing.")
-	ErrSessionMissing = errors.New("The CSRF session token is missing.")
-	ErrExpired        = errors.New("The CSRF token has expired.")
-	ErrInvalid        = errors.New("The CSRF token is invalid.")
-	ErrMismatch       = errors.New("The CSRF tokens do not match.")
-	ErrNoReferrer     = errors.New("The referrer header is missing.")
-	ErrBadReferrer    = errors.New("The referrer does not match the host.")
+	ErrMissing        = errors.New("flaskwtf: the CSRF token is missing")
+	ErrSessionMissing = errors.New("flaskwtf: the CSRF session token is missing")
+	ErrExpired        = errors.New("flaskwtf: the CSRF token has expired")
+	ErrInvalid        = errors.New("flaskwtf: the CSRF token is invalid")
+	ErrMismatch       = errors.New("flaskwtf: the CSRF tokens do not match")
+	ErrNoReferrer     = errors.New("flaskwtf: the referrer header is missing")
+	ErrBadReferrer    = errors.New("flaskwtf: the referrer does not match the host")
 	// ErrConfig reports options that cannot be used.
 	ErrConfig = errors.New("flaskwtf: bad configuration")
 )
+
+// reasons are Flask-WTF's messages.
+var reasons = [...]struct {
+	err error
+	msg string
+}{
+	{ErrMissing, "The CSRF token is missing."},
+	{ErrSessionMissing, "The CSRF session token is missing."},
+	{ErrExpired, "The CSRF token has expired."},
+	{ErrInvalid, "The CSRF token is invalid."},
+	{ErrMismatch, "The CSRF tokens do not match."},
+	{ErrNoReferrer, "The referrer header is missing."},
+	{ErrBadReferrer, "The referrer does not match the host."},
+}
 
 // Options configure a CSRF. Each field names the Flask-WTF config key it
 // mirrors, and its zero value means that key's default.
@@ -162,16 +176,17 @@ func New(o Options) (*CSRF, error) {
 
 // reason is the Flask-WTF message of a refusal.
 func reason(err error) string {
-	for _, e := range [...]error{ErrMissing, ErrSessionMissing, ErrExpired, ErrInvalid, ErrMismatch, ErrNoReferrer, ErrBadReferrer} {
-		if errors.Is(err, e) {
-			return e.Error()
+	for _, r := range reasons {
+		if errors.Is(err, r.err) {
+			return r.msg
 		}
 	}
 	return err.Error()
 }
 
-// Reason returns the message Flask-WTF gives for a refusal: "The CSRF token
-// is missing.", "The CSRF tokens do not match.", ...
+// Reason returns the message Flask-WTF gives for a refusal ("The CSRF token
+// is missing.", "The CSRF tokens do not match.", ...), or err's text for
+// another error.
 func Reason(err error) string { return reason(err) }
 
 // FieldName returns WTF_CSRF_FIELD_NAME.

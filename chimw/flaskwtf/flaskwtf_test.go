@@ -327,3 +327,23 @@ func TestProtectMiddleware(t *testing.T) {
 		t.Errorf("no key: %v", err)
 	}
 }
+
+func FuzzVerify(f *testing.F) {
+	c := newCSRF(f, t0, flaskwtf.Options{})
+	for _, raw := range []string{flaskwtf.NewRaw(), "", "caf\u00e9"} {
+		tok, _ := c.Sign(raw, t0)
+		f.Add(tok)
+	}
+	// itsdangerous's compressed form, and known bad shapes.
+	f.Add(".eJxTMjA0MjYxNTO3sExMSk5JTcPFVwIA4koKpQ.aae9vw.4BL_CIedy54j_eDGaon5Hn--9Zk")
+	f.Add("..aae9vw.x")
+	f.Add("a.b.c.d")
+	f.Fuzz(func(t *testing.T, tok string) {
+		raw, err := c.Verify(tok)
+		if err == nil {
+			if again, _ := c.Sign(raw, t0); again == "" {
+				t.Fatal("a verified raw token does not sign")
+			}
+		}
+	})
+}
