@@ -37,11 +37,12 @@ const uaBrowser = "Mozilla/5.0 (X11; Linux x86_64) flaskbridge-test caf\xc3\xa9"
 
 // front is the Go app in front of Flask.
 type front struct {
-	t     *testing.T
-	rdb   *redis.Client // the Redis of Flask-Session, or nil
-	url   string
-	login *flasklogin.Manager
-	csrf  *flaskwtf.CSRF
+	t          *testing.T
+	rdb        *redis.Client // the Redis of Flask-Session, or nil
+	cookieName string        // SESSION_COOKIE_NAME
+	url        string
+	login      *flasklogin.Manager
+	csrf       *flaskwtf.CSRF
 }
 
 // goRoutes are the Go twins of the Flask app's routes (scripts/pyops/interop.py).
@@ -111,12 +112,13 @@ func goRoutes(login *flasklogin.Manager, csrf *flaskwtf.CSRF) *http.ServeMux {
 }
 
 type kind struct {
-	name  string
-	store map[string]any // nil: cookie sessions
+	name   string
+	store  map[string]any // nil: cookie sessions
+	config map[string]any // more Flask config
 }
 
 func kinds(t *testing.T) []kind {
-	return []kind{{"cookie", nil}, {"redis", map[string]any{"type": "redis", "addr": services.Redis(t)}}}
+	return []kind{{"cookie", nil, nil}, {"redis", map[string]any{"type": "redis", "addr": services.Redis(t)}, nil}}
 }
 
 func startFront(t *testing.T, h *pyharness.Helper, k kind, config map[string]any) *front {
@@ -131,9 +133,13 @@ func startFront(t *testing.T, h *pyharness.Helper, k kind, config map[string]any
 
 	var backend chimw.Backend
 	var rdb *redis.Client
+	fo, err := flasksession.OptionsFromConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if k.store == nil {
-		co := chimw.CookieOptions{}
-		co.SecretKey = []byte(testKey)
+		co := chimw.CookieOptionsFrom(fo)
+		co.CookiePartitioned = cfg["SESSION_COOKIE_PARTITIONED"] == true
 		b, err := chimw.NewCookieBackend(co)
 		if err != nil {
 			t.Fatal(err)
@@ -143,7 +149,7 @@ func startFront(t *testing.T, h *pyharness.Helper, k kind, config map[string]any
 		client := redis.NewClient(&redis.Options{Addr: k.store["addr"].(string)})
 		t.Cleanup(func() { client.Close() })
 		rdb = client
-		m, err := flasksession.New(redisstore.New(client), flasksession.Options{SecretKey: testKey})
+		m, err := flasksession.New(redisstore.New(client), fo)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,6 +159,9 @@ func startFront(t *testing.T, h *pyharness.Helper, k kind, config map[string]any
 	if d, ok := config["REMEMBER_COOKIE_DURATION"].(int); ok {
 		lo.RememberCookieDuration = time.Duration(d) * time.Second
 	}
+	lo.RememberCookieSameSite, _ = config["REMEMBER_COOKIE_SAMESITE"].(string)
+	lo.RememberCookieSecure, _ = config["REMEMBER_COOKIE_SECURE"].(bool)
+	lo.RememberCookiePath, _ = config["REMEMBER_COOKIE_PATH"].(string)
 	login, err := flasklogin.New(lo)
 	if err != nil {
 		t.Fatal(err)
@@ -172,7 +181,11 @@ func startFront(t *testing.T, h *pyharness.Helper, k kind, config map[string]any
 	root.Handle("/", mux)
 	srv := httptest.NewServer(root)
 	t.Cleanup(srv.Close)
-	return &front{t: t, rdb: rdb, url: srv.URL, login: login, csrf: csrf}
+	name, _ := cfg["SESSION_COOKIE_NAME"].(string)
+	if name == "" {
+		name = "session"
+	}
+	return &front{t: t, rdb: rdb, cookieName: name, url: srv.URL, login: login, csrf: csrf}
 }
 
 // jar is the cookies of one browser: name -> value.
@@ -262,11 +275,11 @@ func (f *front) session(j jar) string {
 func (f *front) fork(j jar) jar {
 	f.t.Helper()
 	c := j.clone()
-	if f.rdb == nil || j["session"] == "" {
+	if f.rdb == nil || j[f.cookieName] == "" {
 		return c
 	}
 	ctx := context.Background()
-	val, err := f.rdb.Get(ctx, "session:"+j["session"]).Bytes()
+	val, err := f.rdb.Get(ctx, "session:"+j[f.cookieName]).Bytes()
 	if err == redis.Nil {
 		return c
 	}
@@ -277,7 +290,7 @@ func (f *front) fork(j jar) jar {
 	if err := f.rdb.Set(ctx, "session:"+sid, val, time.Hour).Err(); err != nil {
 		f.t.Fatal(err)
 	}
-	c["session"] = sid
+	c[f.cookieName] = sid
 	return c
 }
 
@@ -298,7 +311,7 @@ func (f *front) both(j jar, ua, method, path string, form url.Values) (jar, resu
 	if pn, gn := cookieNames(pr.setCookie, "remember_token"), cookieNames(gr.setCookie, "remember_token"); pn != gn {
 		f.t.Errorf("%s %s: remember cookie from Flask %q, from Go %q", method, path, pn, gn)
 	}
-	if pa, ga := attributes(pr.setCookie, "session"), attributes(gr.setCookie, "session"); pa != ga {
+	if pa, ga := attributes(pr.setCookie, f.cookieName), attributes(gr.setCookie, f.cookieName); pa != ga {
 		f.t.Errorf("%s %s: session cookie from Flask %q, from Go %q", method, path, pa, ga)
 	}
 	if pr.vary != gr.vary {
@@ -348,11 +361,20 @@ func whoami(r result) string {
 	return fmt.Sprintf("%v %v fresh=%v", r.body["authenticated"], r.body["id"], r.body["fresh"])
 }
 
+// attrConfig sets every cookie attribute away from its default.
+var attrConfig = map[string]any{
+	"SESSION_COOKIE_NAME": "sid", "SESSION_COOKIE_SAMESITE": "Lax", "SESSION_COOKIE_HTTPONLY": false,
+	"SESSION_COOKIE_PATH": "/", "SESSION_COOKIE_PARTITIONED": true, "PERMANENT_SESSION_LIFETIME": 600,
+	"REMEMBER_COOKIE_SAMESITE": "Strict", "REMEMBER_COOKIE_SECURE": true, "REMEMBER_COOKIE_PATH": "/",
+}
+
 func TestInteropLogin(t *testing.T) {
 	h := pyharness.Start(t, "login31")
-	for _, k := range kinds(t) {
+	ks := kinds(t)
+	ks = append(ks, kind{"cookie-attributes", nil, attrConfig}, kind{"redis-attributes", ks[1].store, attrConfig})
+	for _, k := range ks {
 		t.Run(k.name, func(t *testing.T) {
-			f := startFront(t, h, k, nil)
+			f := startFront(t, h, k, k.config)
 			form := url.Values{"id": {"42"}}
 
 			// Python logs in, Go sees the user.

@@ -605,3 +605,34 @@ func TestConcurrentRequests(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestCookieOptionsFrom(t *testing.T) {
+	o, err := flasksession.OptionsFromJSON([]byte(`{"SECRET_KEY": "k", "SESSION_COOKIE_NAME": "sid",
+		"SESSION_COOKIE_SAMESITE": "Strict", "SESSION_COOKIE_SECURE": true, "SESSION_REFRESH_EACH_REQUEST": false,
+		"PERMANENT_SESSION_LIFETIME": 3600}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	co := chimw.CookieOptionsFrom(o)
+	co.Now = func() time.Time { return fixed }
+	b, err := chimw.NewCookieBackend(co)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := chimw.New(b, chimw.Options{})
+	w := serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		chimw.Session(r).Set("a", 1)
+		chimw.Session(r).SetPermanent(true)
+	}, "")
+	_, attrs, _ := strings.Cut(w.Header().Get("Set-Cookie"), ";")
+	want := " Expires=" + fixed.Add(time.Hour).Format(http.TimeFormat) + "; Secure; HttpOnly; Path=/; SameSite=Strict"
+	if !strings.HasPrefix(w.Header().Get("Set-Cookie"), "sid=") || attrs != want {
+		t.Errorf("Set-Cookie %q, want sid=...;%s", w.Header().Get("Set-Cookie"), want)
+	}
+	// No refresh of an unchanged permanent session.
+	cookie := strings.SplitN(w.Header().Get("Set-Cookie"), ";", 2)[0]
+	w = serve(t, m, func(w http.ResponseWriter, r *http.Request) { chimw.Session(r).Get("a") }, cookie)
+	if w.Header().Get("Set-Cookie") != "" {
+		t.Errorf("refreshed: %q", w.Header().Get("Set-Cookie"))
+	}
+}

@@ -23,9 +23,9 @@ var errAnswered = errors.New("chimw: the session could not be saved; the request
 
 // writer is the http.ResponseWriter handlers get: it saves the session
 // before the response header goes out. It has the optional methods of the
-// standard library's writer (http.Flusher, http.Hijacker, io.ReaderFrom and
-// Unwrap for http.ResponseController), each of which saves the session
-// first.
+// standard library's writer (http.Flusher, http.Hijacker, io.ReaderFrom,
+// http.Pusher, and Unwrap for http.ResponseController); those that send the
+// header save the session first.
 type writer struct {
 	w     http.ResponseWriter
 	st    *state
@@ -115,6 +115,15 @@ func (w *writer) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		w.phase = phaseHijacked
 	}
 	return c, rw, err
+}
+
+// Push passes an HTTP/2 server push on to the underlying writer; it sends
+// no header of this response, so it does not save the session.
+func (w *writer) Push(target string, opts *http.PushOptions) error {
+	if p, ok := w.w.(http.Pusher); ok {
+		return p.Push(target, opts)
+	}
+	return http.ErrNotSupported
 }
 
 // Unwrap returns the underlying writer, for http.ResponseController.

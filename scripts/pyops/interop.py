@@ -328,30 +328,6 @@ def csrf_protect(method="POST", form=None, headers=None, session=None, secret_ke
 
 
 @op
-def session_keys_after(config, plan, remote_addr="127.0.0.1", headers=None, cookies=None):
-    """One request through make_app's login routes without a server: plan is
-    a list of ["login", {...form}] / ["logout"] steps; returns the session
-    dict (repr) after the response and the Set-Cookie headers."""
-    app = make_app(config)
-    client = app.test_client(use_cookies=False)
-    hdrs = [(k, v) for k, v in headers or []]
-    if cookies:
-        hdrs.append(("Cookie", cookies))
-    out = []
-    for step in plan:
-        form = step[1] if len(step) > 1 else {}
-        resp = client.post("/" + step[0], data=form, headers=hdrs, environ_base={"REMOTE_ADDR": remote_addr})
-        out.append({"status": resp.status_code, "set_cookie": resp.headers.getlist("Set-Cookie"),
-                    "vary": resp.headers.get("Vary", "")})
-    return {"responses": out}
-
-
-@op
-def now():
-    return {"now": time.time()}
-
-
-@op
 def versions():
     import importlib.metadata as md
 
