@@ -46,6 +46,8 @@ func flash(r *http.Request, message py.Value, category string) error {
 	if category == "" {
 		category = DefaultCategory
 	}
+	st.mu.Lock() // one read-modify-write at a time in the request
+	defer st.mu.Unlock()
 	var items []py.Value
 	if v, ok := s.Get(FlashesKey); ok {
 		if l, ok := v.(*py.List); ok {
@@ -71,14 +73,10 @@ func Flashes(r *http.Request, categories ...string) []Flashed {
 	st.mu.Lock()
 	if !st.flashesRead {
 		st.flashesRead = true
-		st.mu.Unlock()
-		var all []Flashed
-		if s.Dict().Has(FlashesKey) {
+		if s.Has(FlashesKey) {
 			v, _ := s.Pop(FlashesKey)
-			all = flashedOf(v)
+			st.flashes = flashedOf(v)
 		}
-		st.mu.Lock()
-		st.flashes = all
 	}
 	all := st.flashes
 	st.mu.Unlock()

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -173,7 +174,7 @@ func startFront(t *testing.T, h *pyharness.Helper, k kind, config map[string]any
 	flask, _ := url.Parse(fmt.Sprintf("http://127.0.0.1:%d", out.Port))
 	mux := goRoutes(login, csrf)
 	mux.Handle("/", httputil.NewSingleHostReverseProxy(flask))
-	sessions := chimw.New(backend, chimw.Options{})
+	sessions := chimw.New(backend, chimw.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	// The session middleware wraps the Go routes only: proxied requests
 	// leave their cookies to Flask.
 	root := http.NewServeMux()
