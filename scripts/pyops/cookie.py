@@ -44,6 +44,10 @@ def _app(key, fallbacks=None, lifetime=None):
         app.config["SECRET_KEY_FALLBACKS"] = [_key(k) for k in fallbacks]
     if lifetime is not None:
         app.config["PERMANENT_SESSION_LIFETIME"] = lifetime
+    # Flask's session_interface is one instance shared by every app (a class
+    # attribute); give each app its own so that a salt set for one call does
+    # not leak into the next.
+    app.session_interface = type(app.session_interface)()
     return app
 
 
