@@ -2,7 +2,9 @@
 #
 #   make test    install what the tests need, then run every test (Go, cross-language, lint)
 #   make lint    gofmt, go vet, staticcheck
-#   make fuzz    run every fuzz target for FUZZTIME (default 30s) each
+#   make fuzz    run every fuzz target for FUZZTIME (default 30s) each;
+#                FUZZ_TARGETS=regex picks some, FUZZ_PARALLEL=n the workers
+#                (see scripts/fuzz.sh)
 #   make bench   the benchmarks
 
 SHELL := /bin/bash
