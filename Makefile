@@ -6,13 +6,14 @@
 #                FUZZ_TARGETS=regex picks some, FUZZ_PARALLEL=n the workers
 #                (see scripts/fuzz.sh)
 #   make bench   the benchmarks
+#   make compat  rerun the cross-language tests and regenerate the README's compatibility tables
 
 SHELL := /bin/bash
 GO ?= go
 FUZZTIME ?= 30s
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: test deps lint gotest fuzz bench
+.PHONY: test deps lint gotest compat fuzz bench
 
 test: deps lint gotest
 
@@ -28,8 +29,22 @@ lint:
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
 
+# The cross-language tests log what they showed to $(COMPAT_LOG); the
+# README's compatibility tables must be the ones that log gives
+# (`make compat` rewrites them after a full run).
+COMPAT_LOG := $(CURDIR)/artifacts/compat.jsonl
+
 gotest:
-	FLASKBRIDGE_REQUIRE_PYTHON=1 FLASKBRIDGE_REQUIRE_SERVICES=1 $(GO) test -race -count=1 -timeout 30m ./...
+	mkdir -p $(dir $(COMPAT_LOG)) && rm -f $(COMPAT_LOG)
+	FLASKBRIDGE_REQUIRE_PYTHON=1 FLASKBRIDGE_REQUIRE_SERVICES=1 FLASKBRIDGE_COMPAT_LOG=$(COMPAT_LOG) \
+		$(GO) test -race -count=1 -timeout 30m ./...
+	$(GO) run ./internal/compat/gen -check -log $(COMPAT_LOG) -readme README.md
+
+compat:
+	mkdir -p $(dir $(COMPAT_LOG)) && rm -f $(COMPAT_LOG)
+	FLASKBRIDGE_REQUIRE_PYTHON=1 FLASKBRIDGE_REQUIRE_SERVICES=1 FLASKBRIDGE_COMPAT_LOG=$(COMPAT_LOG) \
+		$(GO) test -count=1 -timeout 30m ./compat_test/ ./flasksession/...
+	$(GO) run ./internal/compat/gen -log $(COMPAT_LOG) -readme README.md
 
 fuzz:
 	scripts/fuzz.sh $(FUZZTIME)

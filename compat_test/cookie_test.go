@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/flaskbridge/flaskbridge/flaskcookie"
+	"github.com/flaskbridge/flaskbridge/internal/compat"
 	"github.com/flaskbridge/flaskbridge/internal/pyharness"
 	"github.com/flaskbridge/flaskbridge/internal/pyjson"
 	"github.com/flaskbridge/flaskbridge/py"
@@ -47,6 +48,7 @@ func newCodec(t testing.TB, o flaskcookie.Options) *flaskcookie.Codec {
 func forEachFlask(t *testing.T, f func(t *testing.T, h *pyharness.Helper)) {
 	for _, venv := range flaskVenvs {
 		t.Run(venv, func(t *testing.T) {
+			compat.Record(t, compat.Row{Area: "cookie", Venv: venv})
 			f(t, pyharness.Start(t, venv))
 		})
 	}

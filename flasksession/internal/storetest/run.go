@@ -4,10 +4,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/flaskbridge/flaskbridge/flasksession"
+	"github.com/flaskbridge/flaskbridge/internal/compat"
 	"github.com/flaskbridge/flaskbridge/internal/pyharness"
 	"github.com/flaskbridge/flaskbridge/pickle"
 	"github.com/flaskbridge/flaskbridge/py"
@@ -84,14 +86,53 @@ func (c Case) values() flasksession.Format {
 	return c.Format
 }
 
-// RunAll runs every shared scenario.
+// RunAll runs every shared scenario, and records each outcome for the
+// README's compatibility table (internal/compat).
 func RunAll(t *testing.T, c Case) {
-	t.Run("PythonWritesGoReads", func(t *testing.T) { PythonWritesGoReads(t, c) })
-	t.Run("GoWritesPythonReads", func(t *testing.T) { GoWritesPythonReads(t, c) })
-	t.Run("TouchWhilePythonWrites", func(t *testing.T) { TouchWhilePythonWrites(t, c) })
-	t.Run("ClearDeletes", func(t *testing.T) { ClearDeletes(t, c) })
-	t.Run("UnknownAndTamperedIDs", func(t *testing.T) { UnknownAndTamperedIDs(t, c) })
-	t.Run("Regenerate", func(t *testing.T) { Regenerate(t, c) })
+	for _, sc := range []struct {
+		name string
+		f    func(*testing.T, Case)
+	}{
+		{"PythonWritesGoReads", PythonWritesGoReads},
+		{"GoWritesPythonReads", GoWritesPythonReads},
+		{"TouchWhilePythonWrites", TouchWhilePythonWrites},
+		{"ClearDeletes", ClearDeletes},
+		{"UnknownAndTamperedIDs", UnknownAndTamperedIDs},
+		{"Regenerate", Regenerate},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			compat.Record(t, c.row(sc.name))
+			sc.f(t, c)
+		})
+	}
+}
+
+// row describes c for the compatibility log.
+func (c Case) row(check string) compat.Row {
+	r := compat.Row{Area: "flask-session", Venv: c.Venv.Name, Format: string(c.Format), Check: check}
+	if r.Format == "" {
+		r.Format = string(flasksession.FormatPickle)
+	}
+	switch c.PyStore["type"] {
+	case "redis":
+		r.Store = "redis"
+		if _, ok := c.PyStore["sentinel"]; ok {
+			r.Store = "redis-sentinel"
+		} else if _, ok := c.PyStore["cluster"]; ok {
+			r.Store = "redis-cluster"
+		}
+	case "memcached":
+		r.Store = "memcached"
+		r.Client, _ = c.PyStore["client"].(string)
+	case "sqlalchemy":
+		uri, _ := c.PyStore["uri"].(string)
+		scheme, _, _ := strings.Cut(uri, ":")
+		scheme, _, _ = strings.Cut(scheme, "+")
+		r.Store = scheme
+	default:
+		r.Store, _ = c.PyStore["type"].(string)
+	}
+	return r
 }
 
 // PythonWritesGoReads: a Flask request stores a session; Go opens the
