@@ -2,6 +2,8 @@ package flaskcookie
 
 import (
 	"encoding/base64"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,6 +48,14 @@ func FuzzDecodeCookie(f *testing.F) {
 	}
 	f.Add(".eJwLycxVSCUA", true)
 	f.Add("..", false)
+	// Cookies Flask wrote with the key "dev" for the forgery tests, and
+	// altered copies of them with Flask's verdict.
+	for _, tok := range forgerySeeds(f) {
+		f.Add(tok, false)
+	}
+	// A zlib bomb (1 MiB of zeros in about 1 KiB) and deep nesting, signed.
+	f.Add("."+base64.RawURLEncoding.EncodeToString(deflate(nil, append(append([]byte(`{"a":"`), make([]byte, 1<<20)...), `"}`...))), true)
+	f.Add(base64.RawURLEncoding.EncodeToString([]byte(strings.Repeat(`{" t":[`, 600)+strings.Repeat("]}", 600))), true)
 	c, err := New(Options{SecretKey: []byte("dev"), Now: fixedClock(1715949296), MaxPayloadSize: 1 << 16})
 	if err != nil {
 		f.Fatal(err)
@@ -61,7 +71,11 @@ func FuzzDecodeCookie(f *testing.F) {
 		}
 		DecodeUnverified(cookie)
 		d, err := c.Decode(cookie)
+		checkLoad(t, c, cookie, d, err)
 		if err != nil {
+			if !isSentinel(err) {
+				t.Fatalf("Decode(%q): error %v wraps none of the package's errors", cookie, err)
+			}
 			return
 		}
 		j1, err := MarshalTagged(d)
@@ -82,16 +96,68 @@ func FuzzDecodeCookie(f *testing.F) {
 	})
 }
 
-// FuzzUnmarshalTagged reads fuzzed tagged JSON: no panic, and what reads
-// and writes again reads to the same text.
+// isSentinel reports whether err wraps one of the errors of Decode.
+func isSentinel(err error) bool {
+	for _, s := range []error{ErrBadSignature, ErrExpired, ErrFutureTimestamp, ErrMalformed, ErrPayloadTooLarge} {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkLoad checks that Load opens the cookie as Flask's open_session
+// does, given what Decode made of it: the same dict, an empty session and
+// the error for a cookie Flask ignores, no session for one Flask fails on.
+func checkLoad(t *testing.T, c *Codec, cookie string, d *py.Dict, decodeErr error) {
+	t.Helper()
+	s, err := c.Load(cookie)
+	switch {
+	case cookie == "":
+		if s == nil || s.Len() != 0 || err != nil {
+			t.Fatalf("Load(\"\") = %v, %v; want a new session", s, err)
+		}
+	case decodeErr == nil:
+		if err != nil || s == nil {
+			t.Fatalf("Load(%q): %v, but Decode reads it", cookie, err)
+		}
+		if a, b := py.Repr(s.Dict()), py.Repr(d); a != b {
+			t.Fatalf("Load(%q) = %s, Decode %s", cookie, a, b)
+		}
+	case errors.Is(decodeErr, ErrMalformed) || errors.Is(decodeErr, ErrPayloadTooLarge):
+		if s != nil || err == nil || err.Error() != decodeErr.Error() {
+			t.Fatalf("Load(%q) = %v, %v; Decode: %v", cookie, s, err, decodeErr)
+		}
+	default:
+		if s == nil || s.Len() != 0 || err == nil || err.Error() != decodeErr.Error() {
+			t.Fatalf("Load(%q) = %v, %v; Decode: %v", cookie, s, err, decodeErr)
+		}
+	}
+}
+
+// FuzzUnmarshalTagged reads fuzzed tagged JSON: no panic, an error wraps
+// ErrMalformed or ErrPayloadTooLarge, and what reads and writes again reads
+// to the same text.
 func FuzzUnmarshalTagged(f *testing.F) {
 	_, jsons := seedCookies(f)
 	for _, j := range jsons {
 		f.Add([]byte(j))
 	}
+	for _, s := range []string{
+		strings.Repeat("[", 501) + strings.Repeat("]", 501),
+		strings.Repeat(`{" t":`, 300) + "[]" + strings.Repeat("}", 300),
+		strings.Repeat(`{" di":{" di":`, 100) + "{}" + strings.Repeat("}}", 100),
+		`{" b":"=="}`, `{" d":"Mon, 01 Jan 10000 00:00:00 GMT"}`, `{" u":"x"}`, `{" t":{}}`,
+		`1e999999`, `"\ud800"`, `[1,` + strings.Repeat("9", 5000) + `]`,
+	} {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		v, err := UnmarshalTagged(data)
 		if err != nil {
+			if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrPayloadTooLarge) {
+				t.Fatalf("%q: error %v wraps neither ErrMalformed nor ErrPayloadTooLarge", data, err)
+			}
 			return
 		}
 		text, err := MarshalTagged(v)
@@ -115,6 +181,7 @@ func FuzzInflate(f *testing.F) {
 		f.Add(deflate(nil, []byte(s)))
 	}
 	f.Add([]byte{0x78, 0x01, 0x01, 0x00, 0x00, 0xff, 0xff, 0, 0, 0, 1})
+	f.Add(deflate(nil, make([]byte, 1<<20))) // 1 MiB of zeros in about 1 KiB
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const limit = 1 << 16
 		out, err := inflate(nil, data, limit)
