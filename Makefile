@@ -5,7 +5,9 @@
 #   make fuzz    run every fuzz target for FUZZTIME (default 30s) each;
 #                FUZZ_TARGETS=regex picks some, FUZZ_PARALLEL=n the workers
 #                (see scripts/fuzz.sh)
-#   make bench   the benchmarks
+#   make bench   flaskbridge against Flask, CPython and the Go alternatives in one
+#                run: docs/performance.md and its chart (BENCH_COUNT, BENCH_TIME,
+#                E2E_DURATION: see scripts/bench.sh)
 #   make compat  rerun the cross-language tests and regenerate the README's compatibility tables
 
 SHELL := /bin/bash
@@ -50,4 +52,4 @@ fuzz:
 	scripts/fuzz.sh $(FUZZTIME)
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	scripts/bench.sh
