@@ -71,9 +71,9 @@ type result struct {
 	FailedCleanly int // of those: 500, error handler, error record with the cause
 	Served        int // of those: answered normally (the fault did not touch them)
 	Lost          int // sessions whose stored bytes changed or vanished through the fault
-	// Recovery is how long after the fault ended the first request was
-	// served again (the clients' reconnection delay), and Recovering the
-	// requests that failed cleanly meanwhile.
+	// Recovery is how long after the fault ended (for a failover: after
+	// the master died) the first request was served again, and Recovering
+	// the requests that failed cleanly meanwhile.
 	Recovery   time.Duration
 	Recovering int
 }
@@ -386,7 +386,9 @@ func (r *rig) resume(ss []*sess) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	r.row.Recovery = time.Since(start)
+	if r.row.Recovery == 0 {
+		r.row.Recovery = time.Since(start)
+	}
 	for _, s := range ss {
 		a := r.do("GET", "/read", s.cookie)
 		if a.code != http.StatusOK || a.User != s.user || a.N != s.n {
