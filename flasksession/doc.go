@@ -24,6 +24,13 @@
 // request wrote meanwhile. An emptied session is deleted from the store and
 // its cookie removed. Regenerate gives a session a new id after a login.
 //
+// Two requests of one user that change the session at the same time each
+// write the whole session, Python's and Go's alike, so the later one drops
+// what the earlier one changed. Options.MergeWrites (Go only) writes with
+// compare-and-swap instead and, when the entry changed since it was read,
+// applies the request's own changes to it key by key; docs/reliability.md
+// measures both.
+//
 // Reading never turns a failure into an empty session: a store that fails
 // gives ErrStore, a value that cannot be read ErrCorrupt. (Flask-Session 0.3
 // to 0.6 start an empty session when a value does not unpickle, and write

@@ -31,6 +31,9 @@ func New(store Store, o Options) (*Manager, error) {
 		return nil, err
 	}
 	m := &Manager{store: store, cfg: cfg}
+	if _, ok := store.(CompareAndSwapper); cfg.merge && !ok {
+		return nil, fmt.Errorf("%w: MergeWrites needs a store with CompareAndSwap, and %T has none", ErrConfig, store)
+	}
 	if cfg.useSigner {
 		if m.signer, err = newSigner(cfg.secretKey); err != nil {
 			return nil, err
@@ -359,6 +362,9 @@ func (m *Manager) store_(ctx context.Context, s *Session, modified bool, out *Ou
 			return nil
 		}
 	}
+	if m.cfg.merge && modified && s.found {
+		return m.mergeWrite(ctx, s, out)
+	}
 	data, err := m.ser.Encode(s.Dict())
 	if err != nil {
 		return err
@@ -369,6 +375,70 @@ func (m *Manager) store_(ctx context.Context, s *Session, modified bool, out *Ou
 	s.found, s.raw, s.format = true, data, m.ser.format()
 	out.Wrote = true
 	return nil
+}
+
+// mergeWrite writes a modified session with compare-and-swap against the
+// bytes it was loaded from; when another writer changed the entry, this
+// request's changes are applied to the entry as it is now, and the swap
+// tried again (Options.MergeWrites).
+func (m *Manager) mergeWrite(ctx context.Context, s *Session, out *Outcome) error {
+	key := m.Key(s.id)
+	cas := m.store.(CompareAndSwapper)
+	value := s.Dict()
+	old := s.raw
+	var base *py.Dict // the session as loaded, decoded once on a conflict
+	for attempt := 1; ; attempt++ {
+		data, err := m.ser.Encode(value)
+		if err != nil {
+			return err
+		}
+		swapped, err := cas.CompareAndSwap(ctx, key, old, data, m.cfg.lifetime)
+		if err != nil {
+			return fmt.Errorf("%w: saving %q: %w", ErrStore, key, err)
+		}
+		if swapped {
+			s.raw, s.format = data, m.ser.format()
+			out.Wrote = true
+			return nil
+		}
+		if attempt == MaxMergeAttempts {
+			return fmt.Errorf("%w: %q was replaced %d times while this request saved it", ErrConflict, key, attempt)
+		}
+		cur, found, err := m.store.Load(ctx, key)
+		if err != nil {
+			return fmt.Errorf("%w: loading %q: %w", ErrStore, key, err)
+		}
+		if !found || (len(cur) == 0 && m.cfg.compat == Compat08) {
+			return fmt.Errorf("%w: %q was removed while this request changed it", ErrConflict, key)
+		}
+		theirs, _, err := m.ser.Decode(cur)
+		if err != nil {
+			return fmt.Errorf("key %q: %w", key, err)
+		}
+		if base == nil {
+			if base, _, err = m.ser.Decode(s.raw); err != nil {
+				return fmt.Errorf("key %q: %w", key, err)
+			}
+		}
+		value, old = mergeChanges(base, s.Dict(), theirs), cur
+	}
+}
+
+// mergeChanges returns theirs with the top-level changes that turned base
+// into mine: keys added or changed (by Python ==) take mine's value, keys
+// removed are removed.
+func mergeChanges(base, mine, theirs *py.Dict) *py.Dict {
+	for k, v := range mine.All() {
+		if b, ok := base.Get(k); !ok || !py.Equal(b, v) {
+			theirs.Set(k, v)
+		}
+	}
+	for k := range base.All() {
+		if !mine.Has(k) {
+			theirs.Delete(k)
+		}
+	}
+	return theirs
 }
 
 // migrate rewrites an unchanged session read in another format than the

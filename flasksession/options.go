@@ -171,7 +171,25 @@ type Options struct {
 	MaxValueSize int
 	// Now returns the current time, for cookie expiry (default time.Now).
 	Now func() time.Time
+	// MergeWrites is Go's own, with no Flask-Session counterpart: a
+	// modified session that was loaded from the store is written with
+	// CompareAndSwap against the bytes it was loaded from, so that a
+	// write made meanwhile by another request (Go or Python) is not
+	// overwritten. When the entry changed, Commit reads it again, applies
+	// this request's own changes to it top-level key by key (keys set,
+	// changed or removed since the load; for a key both changed, this
+	// request's value), and tries again, up to MaxMergeAttempts times,
+	// then fails with ErrConflict. An entry removed meanwhile (a logout)
+	// is ErrConflict too, not written back. The store must be a
+	// CompareAndSwapper (New fails with ErrConfig otherwise). Python
+	// writers still write whole values, so a Flask request can still drop
+	// a Go change made during it; see docs/reliability.md.
+	MergeWrites bool
 }
+
+// MaxMergeAttempts bounds the compare-and-swap attempts of one Commit
+// with Options.MergeWrites.
+const MaxMergeAttempts = 8
 
 // Bool returns a pointer to b, for the *bool fields of Options.
 func Bool(b bool) *bool { return &b }
@@ -201,6 +219,7 @@ type config struct {
 	maxIDLength    int
 	maxValueSize   int
 	now            func() time.Time
+	merge          bool
 }
 
 func (o *Options) resolve() (config, error) {
@@ -225,6 +244,7 @@ func (o *Options) resolve() (config, error) {
 		maxIDLength:    o.MaxIDLength,
 		maxValueSize:   o.MaxValueSize,
 		now:            o.Now,
+		merge:          o.MergeWrites,
 	}
 	if c.compat < Compat08 || c.compat > Compat05 {
 		return c, fmt.Errorf("%w: unknown Compat %d", ErrConfig, int(c.compat))

@@ -95,6 +95,9 @@ var (
 	ErrInvalidID = errors.New("flasksession: invalid session id")
 	// ErrNoSecretKey reports SESSION_USE_SIGNER without a SECRET_KEY.
 	ErrNoSecretKey = errors.New("flasksession: SESSION_USE_SIGNER needs a SECRET_KEY")
+	// ErrConflict reports a session that Options.MergeWrites could not
+	// save: other writers kept replacing its entry, or removed it.
+	ErrConflict = errors.New("flasksession: session changed by another writer")
 	// ErrConfig reports options or a Flask config that cannot be used.
 	ErrConfig = errors.New("flasksession: bad configuration")
 )
