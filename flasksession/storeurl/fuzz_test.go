@@ -2,14 +2,15 @@ package storeurl_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/flaskbridge/flaskbridge/flasksession/storeurl"
 )
 
-// FuzzOpen parses random URLs: an error or a store, never a panic, and no
-// connection is made (the network stores connect lazily). File and SQLite
+// FuzzOpen parses random URLs: an error wrapping ErrURL or a store, never a
+// panic, and no connection is made (the network stores connect lazily). File and SQLite
 // URLs are left out: opening them touches the file system.
 func FuzzOpen(f *testing.F) {
 	for _, s := range []string{
@@ -35,6 +36,9 @@ func FuzzOpen(f *testing.F) {
 			return
 		}
 		o, err := storeurl.Open(context.Background(), raw, storeurl.Options{})
+		if err != nil && !errors.Is(err, storeurl.ErrURL) {
+			t.Fatalf("Open(%q): error %v does not wrap ErrURL", raw, err)
+		}
 		if err == nil {
 			if o.Store == nil {
 				t.Fatalf("Open(%q): no store", raw)
