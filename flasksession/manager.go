@@ -3,6 +3,7 @@ package flasksession
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"time"
 	"unicode/utf8"
@@ -403,6 +404,15 @@ func (m *Manager) mergeWrite(ctx context.Context, s *Session, out *Outcome) erro
 		}
 		if attempt == MaxMergeAttempts {
 			return fmt.Errorf("%w: %q was replaced %d times while this request saved it", ErrConflict, key, attempt)
+		}
+		// A random pause of up to a millisecond per attempt, so that
+		// writers that keep meeting one another fall out of step.
+		pause := time.NewTimer(rand.N(time.Duration(attempt) * time.Millisecond))
+		select {
+		case <-ctx.Done():
+			pause.Stop()
+			return fmt.Errorf("%w: saving %q: %w", ErrStore, key, ctx.Err())
+		case <-pause.C:
 		}
 		cur, found, err := m.store.Load(ctx, key)
 		if err != nil {

@@ -178,8 +178,9 @@ type Options struct {
 	// overwritten. When the entry changed, Commit reads it again, applies
 	// this request's own changes to it top-level key by key (keys set,
 	// changed or removed since the load; for a key both changed, this
-	// request's value), and tries again, up to MaxMergeAttempts times,
-	// then fails with ErrConflict. An entry removed meanwhile (a logout)
+	// request's value), and tries again after a random pause of up to a
+	// millisecond per attempt, up to MaxMergeAttempts times, then fails
+	// with ErrConflict. An entry removed meanwhile (a logout)
 	// is ErrConflict too, not written back. The store must be a
 	// CompareAndSwapper (New fails with ErrConfig otherwise). Python
 	// writers still write whole values, so a Flask request can still drop
@@ -189,7 +190,7 @@ type Options struct {
 
 // MaxMergeAttempts bounds the compare-and-swap attempts of one Commit
 // with Options.MergeWrites.
-const MaxMergeAttempts = 8
+const MaxMergeAttempts = 10
 
 // Bool returns a pointer to b, for the *bool fields of Options.
 func Bool(b bool) *bool { return &b }
