@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Starts, stops and reports the servers the store tests talk to: real Redis
 # (standalone, a Sentinel setup and a 3-master Redis Cluster), memcached,
-# PostgreSQL and MariaDB. They listen on 127.0.0.1 only, on fixed non-default
-# ports, and keep their data under .services/ (git-ignored). Missing servers
+# PostgreSQL and MariaDB (and installs wrk, for scripts/load.sh). They
+# listen on 127.0.0.1 only, on fixed non-default ports, and keep their data under .services/ (git-ignored). Missing servers
 # are installed from Debian packages (apt-get; run as root).
 #
 #   scripts/services.sh start     install what is missing, start everything (idempotent)
@@ -51,6 +51,7 @@ ensure_packages() {
 	[ -n "$(pg_bindir 2>/dev/null)" ] || missing+=(postgresql)
 	command -v mariadb-install-db >/dev/null || missing+=(mariadb-server)
 	command -v mariadb >/dev/null || missing+=(mariadb-client)
+	command -v wrk >/dev/null || missing+=(wrk) # scripts/load.sh
 	if [ ${#missing[@]} -gt 0 ]; then
 		log "installing ${missing[*]}"
 		export DEBIAN_FRONTEND=noninteractive
