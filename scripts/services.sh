@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Starts, stops and reports the servers the store tests talk to: real Redis
 # (standalone, a Sentinel setup and a 3-master Redis Cluster), memcached,
-# PostgreSQL and MariaDB (and installs wrk, for scripts/load.sh). They
-# listen on 127.0.0.1 only, on fixed non-default ports, and keep their data under .services/ (git-ignored). Missing servers
-# are installed from Debian packages (apt-get; run as root).
+# PostgreSQL and MariaDB. They listen on 127.0.0.1 only, on fixed non-default
+# ports, and keep their data under .services/ (git-ignored). Missing servers
+# are installed from Debian packages (apt-get; run as root), and so is wrk,
+# for scripts/load.sh.
 #
 #   scripts/services.sh start     install what is missing, start everything (idempotent)
 #   scripts/services.sh stop      stop everything this script started
