@@ -9,13 +9,17 @@
 #                run: docs/performance.md and its chart (BENCH_COUNT, BENCH_TIME,
 #                E2E_DURATION: see scripts/bench.sh)
 #   make compat  rerun the cross-language tests and regenerate the README's compatibility tables
+#   make soak    Flask-Session under gunicorn and Go on the same sessions, SOAK (default 5m)
+#                per mode: lost updates (docs/reliability.md)
+#   make load    wrk against the Go app with Redis sessions, DURATION (default 60s) at each
+#                of CONNECTIONS (default "8 32 128"): see scripts/load.sh
 
 SHELL := /bin/bash
 GO ?= go
 FUZZTIME ?= 30s
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: test deps lint gotest compat fuzz bench
+.PHONY: test deps lint gotest compat fuzz bench soak load
 
 test: deps lint gotest
 
@@ -53,3 +57,12 @@ fuzz:
 
 bench:
 	scripts/bench.sh
+
+SOAK ?= 5m
+
+soak: deps
+	FLASKBRIDGE_REQUIRE_PYTHON=1 FLASKBRIDGE_REQUIRE_SERVICES=1 FLASKBRIDGE_SOAK=$(SOAK) \
+		$(GO) test -count=1 -v -run TestConcurrentWithFlask -timeout 4h ./internal/reliability/
+
+load:
+	scripts/load.sh
