@@ -32,6 +32,11 @@ import (
 // TestConcurrentWithFlask (a Go duration, "5m"); `make soak` sets it.
 const SoakEnv = "FLASKBRIDGE_SOAK"
 
+// ThinkEnv names the environment variable with a pause each client makes
+// between its requests (a Go duration; default none, every client sending
+// its next request as soon as the last one is answered).
+const ThinkEnv = "FLASKBRIDGE_SOAK_THINK"
+
 const appSecret = "reliability-secret"
 
 // gunicorn runs scripts/reliability_app.py (Flask 3.1, Flask-Session 0.8
@@ -120,7 +125,7 @@ type concMode struct {
 // concResult is what one mode measured.
 type concResult struct {
 	mode               string
-	duration           time.Duration
+	duration, think    time.Duration
 	pyWrites, goWrites int // successful increments
 	goReads            int
 	pyLost, goLost     int // increments missing from the final sessions
@@ -137,9 +142,9 @@ func (r concResult) perThousand(lost, of int) float64 {
 
 func (r concResult) String() string {
 	writes := r.pyWrites + r.goWrites
-	return fmt.Sprintf("%s: %v, %d writes (Python %d, Go %d), %d Go reads, %d Go conflicts (409), %d failed; lost %d = %.2f per 1000 writes "+
+	return fmt.Sprintf("%s: %v (think %v), %d writes (Python %d, Go %d), %d Go reads, %d Go conflicts (409), %d failed; lost %d = %.2f per 1000 writes "+
 		"(of Python's %d = %.2f per 1000, of Go's %d = %.2f per 1000)",
-		r.mode, r.duration, writes, r.pyWrites, r.goWrites, r.goReads, r.conflicts, r.failed,
+		r.mode, r.duration, r.think, writes, r.pyWrites, r.goWrites, r.goReads, r.conflicts, r.failed,
 		r.pyLost+r.goLost, r.perThousand(r.pyLost+r.goLost, writes),
 		r.pyLost, r.perThousand(r.pyLost, r.pyWrites), r.goLost, r.perThousand(r.goLost, r.goWrites))
 }
@@ -164,6 +169,14 @@ func TestConcurrentWithFlask(t *testing.T) {
 		}
 		dur = d
 	}
+	var think time.Duration
+	if v := os.Getenv(ThinkEnv); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			t.Fatalf("%s=%q: %v", ThinkEnv, v, err)
+		}
+		think = d
+	}
 	redisAddr := services.Redis(t)
 	var buf [6]byte
 	rand.Read(buf[:])
@@ -181,7 +194,7 @@ func TestConcurrentWithFlask(t *testing.T) {
 		m, err := flasksession.New(redisstore.New(rc), flasksession.Options{KeyPrefix: &prefix, SecretKey: appSecret, MergeWrites: mode.merge})
 		must(t, err)
 		goSrv := httptest.NewServer(goApp(m))
-		res := runConcurrent(t, m, mode, pyURL, goSrv.URL, dur)
+		res := runConcurrent(t, m, mode, pyURL, goSrv.URL, dur, think)
 		goSrv.Close()
 		t.Log(res)
 		if res.failed > 0 || (res.conflicts > 0 && !mode.merge) {
@@ -202,7 +215,7 @@ func TestConcurrentWithFlask(t *testing.T) {
 	}
 }
 
-func runConcurrent(t *testing.T, m *flasksession.Manager, mode concMode, pyURL, goURL string, dur time.Duration) concResult {
+func runConcurrent(t *testing.T, m *flasksession.Manager, mode concMode, pyURL, goURL string, dur, think time.Duration) concResult {
 	t.Helper()
 	const sessions, goClients = 4, 2
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
@@ -267,11 +280,12 @@ func runConcurrent(t *testing.T, m *flasksession.Manager, mode concMode, pyURL, 
 				default:
 					s.failed++
 				}
+				time.Sleep(think)
 			}
 		}()
 	}
 	wg.Wait()
-	res := concResult{mode: mode.name, duration: dur}
+	res := concResult{mode: mode.name, duration: dur, think: think}
 	ctx := context.Background()
 	for _, s := range slots {
 		res.failed += s.failed

@@ -137,14 +137,16 @@ func TestFaultRedisCutReply(t *testing.T) {
 // session was read and before it is saved, so the save fails.
 func TestFaultRedisResetMidRequest(t *testing.T) {
 	t.Parallel()
-	for _, lazy := range []bool{false, true} {
-		name := "eager"
-		if lazy {
-			name = "lazy"
-		}
-		t.Run(name, func(t *testing.T) {
-			r, p := redisRig(t, services.Redis(t), rigOptions{Options: options(), Lazy: lazy})
-			r.row.Scenario = "Redis reset between load and save (" + name + " middleware)"
+	for _, v := range []struct {
+		name  string
+		lazy  bool
+		merge bool
+	}{{"eager", false, false}, {"lazy", true, false}, {"MergeWrites", false, true}} {
+		t.Run(v.name, func(t *testing.T) {
+			o := options()
+			o.MergeWrites = v.merge
+			r, p := redisRig(t, services.Redis(t), rigOptions{Options: o, Lazy: v.lazy})
+			r.row.Scenario = "Redis reset between load and save (" + v.name + ")"
 			ss := r.logins(3)
 			for _, s := range ss {
 				for _, path := range []string{"/incr", "/read"} {
