@@ -50,12 +50,23 @@ func checkSlabs() bool {
 	got, ok1 := vs.(string)
 	n, ok2 := vi.(int64)
 	x, ok3 := vf.(float64)
-	return ok1 && ok2 && ok3 && got == s && n == i && x == f && vs == any("slab check")
+	if strHeader != 2*int(unsafe.Sizeof(uintptr(0))) {
+		return false
+	}
+	chunk := make([]byte, 64)
+	vc := boxStrAt(chunk, []byte(s))
+	got2, ok4 := vc.(string)
+	return ok1 && ok2 && ok3 && ok4 && got == s && got2 == s && n == i && x == f &&
+		vs == any("slab check") && vc == any("slab check") && unsafe.StringData(got2) == &chunk[strHeader]
 }
 
 // slabs hold the values of one decode.
 type slabs struct {
-	strs   []string
+	block  []byte   // str memory: see str
+	from   int      // the input offset block's copy starts at
+	hdr    int      // where the next header goes in block
+	blocks [][]byte // every block, for strAt
+	strs   []string // headers that found no room in block
 	ints   []int64
 	floats []float64
 	dicts  []py.Dict
@@ -85,15 +96,100 @@ func (b *slabs) dict() *py.Dict {
 	return &b.dicts[len(b.dicts)-1]
 }
 
-func (b *slabs) str(s string) py.Value {
-	if !slabsWork {
-		return s
+// A str value needs its bytes and a string header for the interface to
+// point to. The decoder copies the rest of the input, once, into a block
+// of pointer-free memory with room for headers after it: a str is then a
+// header in the block pointing to its bytes in the same block. The
+// interface points into the block and keeps it alive, and the header's own
+// pointer points into that very block, so the collector never needs to
+// see it: the block is never scanned, and a header is written as two plain
+// words, without a write barrier while the collector runs. For a decoder
+// whose values are mostly strings that is most of the garbage collector's
+// cost. Since the input is copied, the decoded value never shares memory
+// with the caller's slice, which the caller may reuse.
+//
+// The room for headers is a guess (3/4 of the input: a header per 21
+// bytes); a pickle of tinier strings gets the rest of its headers from a
+// slab of strings, which the collector scans.
+
+const strHeader = int(unsafe.Sizeof(""))
+
+// emptyStr is the boxed empty str: it needs no memory.
+var emptyStr py.Value = ""
+
+// str boxes data[start:end] as a str. It also returns the offset of its
+// header in the last block, or -1 when it has none there (see strRef).
+func (b *slabs) str(data []byte, start, end int) (py.Value, int32) {
+	if at := b.hdr; at+strHeader <= len(b.block) && start >= b.from && start < end {
+		h := (*[2]uintptr)(unsafe.Pointer(&b.block[at]))
+		h[0] = uintptr(unsafe.Pointer(&b.block[start-b.from]))
+		h[1] = uintptr(end - start)
+		b.hdr = at + strHeader
+		return makeBox(stringType, unsafe.Pointer(h)), int32(at)
 	}
+	return b.strSlow(data, start, end)
+}
+
+func (b *slabs) strSlow(data []byte, start, end int) (py.Value, int32) {
+	if start == end {
+		return emptyStr, -1
+	}
+	if !slabsWork {
+		return string(data[start:end]), -1
+	}
+	if b.block == nil || start < b.from {
+		b.newBlock(data, start)
+		return b.str(data, start, end)
+	}
+	// No room for headers left: a slab header pointing into the block.
 	if len(b.strs) == cap(b.strs) {
 		b.strs = make([]string, 0, nextSlab(cap(b.strs)))
 	}
-	b.strs = append(b.strs, s)
-	return makeBox(stringType, unsafe.Pointer(&b.strs[len(b.strs)-1]))
+	b.strs = append(b.strs, unsafe.String(&b.block[start-b.from], end-start))
+	return makeBox(stringType, unsafe.Pointer(&b.strs[len(b.strs)-1])), -1
+}
+
+// newBlock copies data[start:] into a new block.
+func (b *slabs) newBlock(data []byte, start int) {
+	rest := len(data) - start
+	n := (rest + 7) &^ 7
+	b.block = make([]byte, n+max(rest*3/4, 8*strHeader)&^7)
+	copy(b.block, data[start:])
+	b.from, b.hdr = start, n
+	b.blocks = append(b.blocks, b.block)
+}
+
+// strRef tells where in the blocks the str v has its header, when it has
+// one there: the memo keeps that pointer-free reference instead of v.
+func (b *slabs) strRef(v py.Value) (block, at int32, ok bool) {
+	e := (*eface)(unsafe.Pointer(&v))
+	k := len(b.blocks)
+	if e.typ != stringType || k == 0 {
+		return 0, 0, false
+	}
+	base := uintptr(unsafe.Pointer(unsafe.SliceData(b.block)))
+	p := uintptr(e.data)
+	if p < base || p >= base+uintptr(b.hdr) {
+		return 0, 0, false
+	}
+	return int32(k - 1), int32(p - base), true
+}
+
+// strAt returns the str strRef described.
+func (b *slabs) strAt(block, at int32) py.Value {
+	return makeBox(stringType, unsafe.Pointer(&b.blocks[block][at]))
+}
+
+// boxStrAt writes a header and a copy of src at the start of mem (8-byte
+// aligned, pointer-free, at least strHeader+len(src) bytes) and returns
+// the str it describes; checkSlabs tries it.
+func boxStrAt(mem, src []byte) py.Value {
+	data := mem[strHeader : strHeader+len(src)]
+	copy(data, src)
+	h := (*[2]uintptr)(unsafe.Pointer(&mem[0]))
+	h[0] = uintptr(unsafe.Pointer(&data[0]))
+	h[1] = uintptr(len(src))
+	return makeBox(stringType, unsafe.Pointer(h))
 }
 
 func (b *slabs) int(n int64) py.Value {

@@ -22,9 +22,10 @@ import (
 // (datetime, uuid.UUID, decimal.Decimal, collections.OrderedDict, set,
 // frozenset, bytearray, markupsafe.Markup) become the py values for them.
 //
-// Decoded str values share the memory of one copy of data; so a str that
-// the pickle shares (a memo reference) comes back as the very same Go
-// string, and encoding the value again reproduces the sharing.
+// Decoded str values are copies: the value shares no memory with data,
+// which the caller may reuse. A str that the pickle shares (a memo
+// reference) comes back as the very same Go string, and encoding the value
+// again reproduces the sharing.
 func Unmarshal(data []byte) (py.Value, error) {
 	return DecodeOptions{}.Unmarshal(data)
 }
@@ -65,14 +66,14 @@ func (o DecodeOptions) decode(data []byte) (py.Value, int, int, error) {
 	}
 	d := decoderPool.Get().(*decoder)
 	defer d.release()
-	d.reset(lim, data, string(data), nil)
+	d.reset(lim, data, nil)
 	d.strict, d.buffers, d.persistentFn = o.Strict, o.Buffers, o.Persistent
 	v, n, err := d.run()
 	if err == nil && d.shared != nil {
 		// A value type (datetime, UUID, ...) is referenced twice: decode
 		// again, giving the shared ones an Identity from the start.
 		shared := d.shared
-		d.reset(lim, data, d.str, shared)
+		d.reset(lim, data, shared)
 		d.strict, d.buffers, d.persistentFn = o.Strict, o.Buffers, o.Persistent
 		v, n, err = d.run()
 	}
@@ -90,27 +91,30 @@ func (o DecodeOptions) decode(data []byte) (py.Value, int, int, error) {
 // are scratch space, cleared after each use.
 var decoderPool = sync.Pool{New: func() any { return new(decoder) }}
 
-func (d *decoder) reset(lim limits, data []byte, str string, identify map[int]bool) {
+func (d *decoder) reset(lim limits, data []byte, identify map[int]bool) {
 	d.clearScratch()
 	*d = decoder{
-		lim: lim, data: data, str: str, identify: identify,
+		lim: lim, data: data, identify: identify,
 		stack: d.stack[:0], deps: d.deps[:0], marks: d.marks[:0], memo: d.memo[:0],
-		pendingMemo: d.pendingMemo[:0],
+		memoVals: d.memoVals[:0], pendingMemo: d.pendingMemo[:0],
 	}
 }
 
-// clearScratch drops the references the stack and memo hold.
+// clearScratch drops the references the stack and memo hold. Popped values
+// stay in the stack's array until a push overwrites them or the decode
+// ends: clearing each one as it goes would cost a write barrier per value
+// whenever the garbage collector runs.
 func (d *decoder) clearScratch() {
 	clear(d.stack[:d.stackHigh])
-	clear(d.memo)
+	clear(d.memoVals)
 }
 
 func (d *decoder) release() {
-	if cap(d.memo) > 1<<16 || cap(d.stack) > 1<<16 {
+	if cap(d.memo) > 1<<16 || cap(d.memoVals) > 1<<16 || cap(d.stack) > 1<<16 {
 		*d = decoder{}
 	} else {
 		d.clearScratch()
-		*d = decoder{stack: d.stack[:0], deps: d.deps[:0], marks: d.marks[:0], memo: d.memo[:0], pendingMemo: d.pendingMemo[:0]}
+		*d = decoder{stack: d.stack[:0], deps: d.deps[:0], marks: d.marks[:0], memo: d.memo[:0], memoVals: d.memoVals[:0], pendingMemo: d.pendingMemo[:0]}
 	}
 	decoderPool.Put(d)
 }
@@ -120,11 +124,56 @@ func isTruncation(err error) bool {
 	return ok && e.Err == ErrTruncated
 }
 
-// memoEntry is one memo slot.
+// memoEntry is one memo slot. It holds no pointer: a str of the decoder's
+// chunks (most memo entries) is kept as its place there, any other value
+// in memoVals. So filling and clearing the memo costs no write barriers.
 type memoEntry struct {
-	v   py.Value
-	dep int32
-	set bool
+	dep   int32
+	kind  uint8 // memoUnset, memoVal or memoStr
+	chunk int32 // memoStr: the chunk
+	at    int32 // memoStr: the offset in the chunk; memoVal: the index in memoVals
+}
+
+const (
+	memoUnset uint8 = iota
+	memoVal
+	memoStr
+)
+
+// memoEntryFor makes the memo entry of v.
+func (d *decoder) memoEntryFor(v py.Value, dep int32) memoEntry {
+	if c, at, ok := d.box.strRef(v); ok {
+		return memoEntry{dep: dep, kind: memoStr, chunk: c, at: at}
+	}
+	d.memoVals = append(d.memoVals, v)
+	return memoEntry{dep: dep, kind: memoVal, at: int32(len(d.memoVals) - 1)}
+}
+
+// memoValue returns the value of a set memo entry.
+func (d *decoder) memoValue(e memoEntry) py.Value {
+	if e.kind == memoStr {
+		return d.box.strAt(e.chunk, e.at)
+	}
+	return d.memoVals[e.at]
+}
+
+// setMemoValue replaces the value of memo entry idx, if set.
+func (d *decoder) setMemoValue(idx int, v py.Value) {
+	var e memoEntry
+	if idx < len(d.memo) {
+		e = d.memo[idx]
+	} else {
+		e = d.sparse[idx]
+	}
+	if e.kind == memoUnset {
+		return
+	}
+	e = d.memoEntryFor(v, e.dep)
+	if idx < len(d.memo) {
+		d.memo[idx] = e
+	} else {
+		d.sparse[idx] = e
+	}
 }
 
 // fromMemo marks a stack depth whose value came out of the memo (GET, DUP):
@@ -137,7 +186,6 @@ type decoder struct {
 	persistentFn func(py.Value) (py.Value, error)
 	lim          limits
 	data         []byte
-	str          string // data as a string: str values are slices of it
 	pos          int
 	op           byte // current opcode
 	opAt         int  // its offset
@@ -149,6 +197,7 @@ type decoder struct {
 	marks     []int
 
 	memo      []memoEntry
+	memoVals  []py.Value
 	sparse    map[int]memoEntry
 	memoCount int
 
@@ -191,15 +240,8 @@ func (d *decoder) read(n int) ([]byte, error) {
 	return b, nil
 }
 
-// readStr is read as a string sharing the input's memory.
-func (d *decoder) readStr(n int) (string, error) {
-	if n < 0 || n > len(d.data)-d.pos {
-		return "", d.truncated()
-	}
-	s := d.str[d.pos : d.pos+n]
-	d.pos += n
-	return s, nil
-}
+// bstr views b as a string, for checks that do not keep it.
+func bstr(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // line returns the text up to the next newline (excluded) and moves past it.
 func (d *decoder) line() ([]byte, error) {
@@ -214,12 +256,11 @@ func (d *decoder) line() ([]byte, error) {
 }
 
 func (d *decoder) lineStr() (string, error) {
-	start := d.pos
 	b, err := d.line()
 	if err != nil {
 		return "", err
 	}
-	return d.str[start : start+len(b)], nil
+	return string(b), nil
 }
 
 func (d *decoder) push(v py.Value, dep int32) error {
@@ -247,7 +288,6 @@ func (d *decoder) pop() (py.Value, int32, error) {
 		return nil, 0, d.errf(ErrInvalid, "unpickling stack underflow")
 	}
 	v, dep := d.stack[n-1], d.deps[n-1]
-	d.stack[n-1] = nil
 	d.stack, d.deps = d.stack[:n-1], d.deps[:n-1]
 	return v, dep, nil
 }
@@ -270,10 +310,6 @@ func (d *decoder) popMark() ([]py.Value, int32, error) {
 	d.stack, d.deps = d.stack[:m], d.deps[:m]
 	return items[:len(items):len(items)], dep, nil
 }
-
-// clearAbove zeroes stack memory past the top, so that popped values do not
-// stay reachable from the stack's array.
-func clearAbove(items []py.Value) { clear(items) }
 
 func (d *decoder) top() (int, error) {
 	n := len(d.stack)
@@ -330,22 +366,29 @@ func (d *decoder) run() (py.Value, int, error) {
 		switch d.op {
 		case opShortBinUnicode:
 			if d.pos < len(d.data) {
-				n := int(d.data[d.pos])
-				if end := d.pos + 1 + n; end <= len(d.data) && len(d.stack) < d.lim.maxStack {
-					s := d.str[d.pos+1 : end]
-					if !validWTF8(s) {
+				start := d.pos + 1
+				end := start + int(d.data[d.pos])
+				if end <= len(d.data) && len(d.stack) < d.lim.maxStack {
+					if !validWTF8(bstr(d.data[start:end])) {
 						return nil, 0, d.errf(ErrInvalid, "str is not valid UTF-8")
 					}
-					d.pos = end
-					d.stack = append(d.stack, d.box.str(s))
+					v, at := d.box.str(d.data, start, end)
+					d.stack = append(d.stack, v)
 					d.deps = append(d.deps, 0)
 					d.stackHigh = max(d.stackHigh, len(d.stack))
+					d.pos = end
+					// Protocol 4 memoizes each str right away.
+					if end < len(d.data) && d.data[end] == opMemoize && at >= 0 && d.identify == nil && d.pending == nil && d.memoCount == len(d.memo) && d.memoCount < d.lim.maxMemo {
+						d.memo = append(d.memo, memoEntry{kind: memoStr, chunk: int32(len(d.box.blocks) - 1), at: at})
+						d.memoCount++
+						d.pos++
+					}
 					continue
 				}
 			}
 		case opMemoize:
 			if n := len(d.stack); n > d.fence() && d.identify == nil && d.pending == nil && d.memoCount == len(d.memo) && d.memoCount < d.lim.maxMemo {
-				d.memo = append(d.memo, memoEntry{v: d.stack[n-1], dep: d.deps[n-1] &^ fromMemo, set: true})
+				d.memo = append(d.memo, d.memoEntryFor(d.stack[n-1], d.deps[n-1]&^fromMemo))
 				d.memoCount++
 				continue
 			}
@@ -396,11 +439,9 @@ func (d *decoder) step() error {
 		}
 		d.marks = d.marks[:len(d.marks)-1]
 	case opPopMark:
-		items, _, err := d.popMark()
-		if err != nil {
+		if _, _, err := d.popMark(); err != nil {
 			return err
 		}
-		clearAbove(items)
 	case opDup:
 		i, err := d.top()
 		if err != nil {
@@ -503,14 +544,15 @@ func (d *decoder) step() error {
 		if err != nil {
 			return err
 		}
-		s, err := d.readStr(n)
+		s, err := d.read(n)
 		if err != nil {
 			return err
 		}
-		if !validWTF8(s) {
+		if !validWTF8(bstr(s)) {
 			return d.errf(ErrInvalid, "str is not valid UTF-8")
 		}
-		return d.push(d.box.str(s), 0)
+		v, _ := d.box.str(d.data, d.pos-n, d.pos)
+		return d.push(v, 0)
 	case opUnicode:
 		l, err := d.line()
 		if err != nil {
@@ -619,7 +661,6 @@ func (d *decoder) step() error {
 		for _, x := range d.deps[at:] {
 			dep = max(dep, x&^fromMemo)
 		}
-		clear(d.stack[at:])
 		d.stack, d.deps = d.stack[:at], d.deps[:at]
 		nd, err := d.deeper(dep)
 		if err != nil {
@@ -639,7 +680,6 @@ func (d *decoder) step() error {
 			t = d.box.items(len(items))
 			copy(t, items)
 		}
-		clearAbove(items)
 		nd, err := d.deeper(dep)
 		if err != nil {
 			return err
@@ -656,7 +696,6 @@ func (d *decoder) step() error {
 			return err
 		}
 		l := &py.List{Items: append([]py.Value(nil), items...)}
-		clearAbove(items)
 		nd, err := d.deeper(dep)
 		if err != nil {
 			return err
@@ -682,7 +721,6 @@ func (d *decoder) step() error {
 			return err
 		}
 		err = d.appendItems(i, items, dep)
-		clearAbove(items)
 		return err
 	case opEmptyDict:
 		return d.push(d.box.dict(), 1)
@@ -702,7 +740,6 @@ func (d *decoder) step() error {
 			return err
 		}
 		err = d.setItems(len(d.stack)-1, items, dep)
-		clearAbove(items)
 		return err
 	case opSetItem:
 		v, vdep, err := d.pop()
@@ -731,7 +768,6 @@ func (d *decoder) step() error {
 			return err
 		}
 		err = d.setItems(i, items, dep)
-		clearAbove(items)
 		return err
 	case opEmptySet:
 		return d.push(py.NewSet(), 1)
@@ -757,7 +793,6 @@ func (d *decoder) step() error {
 			}
 			s.Add(it)
 		}
-		clearAbove(items)
 		return d.grow(i, dep)
 	case opFrozenSet:
 		items, dep, err := d.popMark()
@@ -771,7 +806,6 @@ func (d *decoder) step() error {
 		if err != nil {
 			return err
 		}
-		clearAbove(items)
 		nd, err := d.deeper(dep)
 		if err != nil {
 			return err
@@ -978,7 +1012,6 @@ func (d *decoder) step() error {
 			return err
 		}
 		args := append(py.Tuple{}, items...)
-		clearAbove(items)
 		nd, err := d.deeper(dep)
 		if err != nil {
 			return err
@@ -993,7 +1026,6 @@ func (d *decoder) step() error {
 			return d.errf(ErrInvalid, "OBJ without a class")
 		}
 		o := &py.Object{Kind: py.ObjectObj, Callable: items[0], Args: append(py.Tuple{}, items[1:]...)}
-		clearAbove(items)
 		nd, err := d.deeper(dep)
 		if err != nil {
 			return err
@@ -1108,19 +1140,18 @@ func (d *decoder) memoPut(idx int) error {
 	if o, ok := v.(*py.Object); ok && o == d.pending {
 		d.pendingMemo = append(d.pendingMemo, idx)
 	}
-	e := memoEntry{v: v, dep: dep, set: true}
 	switch {
 	case idx < len(d.memo):
-		if !d.memo[idx].set {
+		if d.memo[idx].kind == memoUnset {
 			d.memoCount++
 		}
-		d.memo[idx] = e
+		d.memo[idx] = d.memoEntryFor(v, dep)
 		return nil
 	case idx < len(d.memo)+1024:
 		for len(d.memo) < idx {
 			d.memo = append(d.memo, memoEntry{})
 		}
-		d.memo = append(d.memo, e)
+		d.memo = append(d.memo, d.memoEntryFor(v, dep))
 		d.memoCount++
 		return nil
 	}
@@ -1133,7 +1164,7 @@ func (d *decoder) memoPut(idx int) error {
 	if d.memoCount > d.lim.maxMemo {
 		return d.errf(ErrLimit, "more memo entries than MaxMemo (%d)", d.lim.maxMemo)
 	}
-	d.sparse[idx] = e
+	d.sparse[idx] = d.memoEntryFor(v, dep)
 	return nil
 }
 
@@ -1156,10 +1187,11 @@ func (d *decoder) memoGet(idx int) error {
 	} else if d.sparse != nil {
 		e = d.sparse[idx]
 	}
-	if !e.set {
+	if e.kind == memoUnset {
 		return d.errf(ErrInvalid, "memo value not found at index %d", idx)
 	}
-	switch x := e.v.(type) {
+	v := d.memoValue(e)
+	switch x := v.(type) {
 	case py.DateTime, py.Date, py.Time, py.TimeDelta, py.Decimal, py.UUID:
 		if py.IdentityOf(x) == nil {
 			d.markShared(idx)
@@ -1173,7 +1205,7 @@ func (d *decoder) memoGet(idx int) error {
 			d.pendingGot = true
 		}
 	}
-	return d.push(e.v, e.dep|fromMemo)
+	return d.push(v, e.dep|fromMemo)
 }
 
 func (d *decoder) markShared(idx int) {
@@ -1466,27 +1498,40 @@ func lower(s string) string {
 	return string(b)
 }
 
+// isASCII reports whether s is all ASCII, 8 bytes at a time: the last
+// word overlaps the one before it rather than finishing byte by byte.
+func isASCII(s string) bool {
+	n := len(s)
+	p := unsafe.Pointer(unsafe.StringData(s))
+	if n < 8 {
+		var w uint64
+		if n >= 4 {
+			w = uint64(*(*uint32)(p)) | uint64(*(*uint32)(unsafe.Add(p, n-4)))
+		} else {
+			for i := range n {
+				w |= uint64(s[i])
+			}
+		}
+		return w&0x8080808080808080 == 0
+	}
+	var w uint64
+	for i := 0; i+8 <= n; i += 8 {
+		w |= *(*uint64)(unsafe.Add(p, i))
+	}
+	w |= *(*uint64)(unsafe.Add(p, n-8))
+	return w&0x8080808080808080 == 0
+}
+
 // validWTF8 reports whether s decodes as UTF-8 with the surrogatepass
 // error handler: valid UTF-8, where 3-byte encodings of surrogates are
 // allowed too.
 func validWTF8(s string) bool {
-	// Fast path for ASCII, 8 bytes at a time.
-	i, n := 0, len(s)
-	if n >= 8 {
-		p := unsafe.Pointer(unsafe.StringData(s))
-		for ; i+8 <= n; i += 8 {
-			if *(*uint64)(unsafe.Add(p, i))&0x8080808080808080 != 0 {
-				break
-			}
-		}
-	}
-	for ; i < n; i++ {
-		if s[i] >= 0x80 {
-			break
-		}
-	}
-	if i == n {
+	if isASCII(s) {
 		return true
+	}
+	i := 0
+	for i < len(s) && s[i] < 0x80 {
+		i++
 	}
 	s = s[i:]
 	if utf8.ValidString(s) {

@@ -447,12 +447,7 @@ func (d *decoder) build(i int, state py.Value) error {
 			}
 			d.stack[i] = u
 			for _, idx := range d.pendingMemo {
-				if idx < len(d.memo) {
-					d.memo[idx].v = u
-				} else if e, ok := d.sparse[idx]; ok {
-					e.v = u
-					d.sparse[idx] = e
-				}
+				d.setMemoValue(idx, u)
 			}
 			d.pending = nil
 			return nil

@@ -1,0 +1,49 @@
+package pickle
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/flaskbridge/flaskbridge/py"
+)
+
+// TestStrBlocks decodes pickles of many tiny strings, whose headers
+// outgrow the room the decoder's block keeps for them, and of long ones,
+// and checks the values, the memo references to them, and that the input
+// can be reused afterwards.
+func TestStrBlocks(t *testing.T) {
+	for _, n := range []int{1, 10, 100, 3000} {
+		for _, size := range []int{2, 7, 8, 9, 40, 300, 20000} {
+			if n*size > 1<<20 {
+				continue
+			}
+			items := make([]py.Value, 0, 2*n)
+			for i := range n {
+				s := fmt.Sprintf("%0*d", size, i)[:size]
+				items = append(items, s, s) // the second is a memo reference
+			}
+			v := &py.List{Items: items}
+			data, err := Marshal(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := bytes.Clone(data)
+			got, err := Unmarshal(in)
+			if err != nil {
+				t.Fatalf("n=%d size=%d: %v", n, size, err)
+			}
+			clear(in) // the caller reuses its buffer
+			if !py.Equal(got, v) {
+				t.Fatalf("n=%d size=%d: decoded value differs", n, size)
+			}
+			again, err := Marshal(got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(again, data) {
+				t.Fatalf("n=%d size=%d: re-encoded bytes differ (memo sharing lost)", n, size)
+			}
+		}
+	}
+}
