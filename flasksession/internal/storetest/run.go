@@ -109,10 +109,9 @@ func RunAll(t *testing.T, c Case) {
 
 // row describes c for the compatibility log.
 func (c Case) row(check string) compat.Row {
-	r := compat.Row{Area: "flask-session", Venv: c.Venv.Name, Format: string(c.Format), Check: check}
-	if r.Format == "" {
-		r.Format = string(flasksession.FormatPickle)
-	}
+	// The format the store holds (the filesystem store pickles whatever
+	// SESSION_SERIALIZATION_FORMAT says).
+	r := compat.Row{Area: "flask-session", Venv: c.Venv.Name, Format: string(c.values()), Check: check}
 	switch c.PyStore["type"] {
 	case "redis":
 		r.Store = "redis"

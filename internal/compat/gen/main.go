@@ -274,7 +274,9 @@ func render(rows []compat.Row, pinsOf func(string) map[string]string) string {
 	}
 	b.WriteString("\n— means not run: Sentinel is run for Flask-Session 0.4 and 0.8 only, and redis-py 3.5 (Flask-Session\n" +
 		"0.3) has no `RedisCluster`. memcached lists the Python clients tested (pylibmc, python-memcached as\n" +
-		"`memcache`, pymemcache). MariaDB stands for the MySQL dialect. MongoDB is not supported: no\n" +
+		"`memcache`, pymemcache). The filesystem store holds pickles under every version (cachelib pickles\n" +
+		"the session dict, whatever SESSION_SERIALIZATION_FORMAT says; both formats were tested with 0.8).\n" +
+		"MariaDB stands for the MySQL dialect. MongoDB is not supported: no\n" +
 		"MongoDB server can be run in this project's tests, and no untested backend ships.\n")
 	return b.String()
 }
