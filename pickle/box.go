@@ -70,6 +70,7 @@ type slabs struct {
 	ints   []int64
 	floats []float64
 	dicts  []py.Dict
+	ents   []py.DictEntry
 	tuples []py.Value
 }
 
@@ -85,6 +86,21 @@ func (b *slabs) items(n int) py.Tuple {
 	start := len(b.tuples)
 	b.tuples = b.tuples[:start+n]
 	return py.Tuple(b.tuples[start : start+n : start+n])
+}
+
+// entries returns room for the n entries of a new dict (length 0,
+// capacity n), carved from a slab.
+func (b *slabs) entries(n int) []py.DictEntry {
+	if n > 64 {
+		return make([]py.DictEntry, 0, n)
+	}
+	if cap(b.ents)-len(b.ents) < n {
+		// The first slab fits the first dict (often the only one).
+		b.ents = make([]py.DictEntry, 0, max(n, min(2*cap(b.ents), 32)))
+	}
+	start := len(b.ents)
+	b.ents = b.ents[:start+n]
+	return b.ents[start : start : start+n]
 }
 
 // dict returns a new empty dict, carved from a slab of dicts.

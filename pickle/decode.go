@@ -386,6 +386,19 @@ func (d *decoder) run() (py.Value, int, error) {
 					continue
 				}
 			}
+		case opBinGet:
+			// A memo reference to a str.
+			if d.pos < len(d.data) && len(d.stack) < d.lim.maxStack {
+				if idx := int(d.data[d.pos]); idx < len(d.memo) && d.memo[idx].kind == memoStr {
+					e := d.memo[idx]
+					d.stack = append(d.stack, d.box.strAt(e.chunk, e.at))
+					d.deps = append(d.deps, e.dep|fromMemo)
+					d.stackHigh = max(d.stackHigh, len(d.stack))
+					d.pos++
+					d.binary = true
+					continue
+				}
+			}
 		case opMemoize:
 			if n := len(d.stack); n > d.fence() && d.identify == nil && d.pending == nil && d.memoCount == len(d.memo) && d.memoCount < d.lim.maxMemo {
 				d.memo = append(d.memo, d.memoEntryFor(d.stack[n-1], d.deps[n-1]&^fromMemo))
@@ -735,7 +748,7 @@ func (d *decoder) step() error {
 		if err := d.checkLen(len(items) / 2); err != nil {
 			return err
 		}
-		dict := py.NewDict(len(items) / 2)
+		dict := d.box.dict()
 		if err := d.push(dict, 1); err != nil {
 			return err
 		}
@@ -1257,6 +1270,15 @@ func (d *decoder) setItems(i int, kv []py.Value, dep int32) error {
 	if err := d.checkLen(dict.Len() + len(kv)/2); err != nil {
 		return err
 	}
+	if n := len(kv) / 2; dict.Len() == 0 && n <= 16 && distinctStrKeys(kv) {
+		// The common case, a new dict of a few str keys: its entries come
+		// from a slab, and no key needs looking up.
+		dict.UseBuffer(d.box.entries(n))
+		for j := 0; j < len(kv); j += 2 {
+			dict.Append(kv[j], kv[j+1])
+		}
+		return d.grow(i, dep)
+	}
 	dict.Grow(len(kv) / 2)
 	for j := 0; j < len(kv); j += 2 {
 		k := kv[j]
@@ -1266,6 +1288,23 @@ func (d *decoder) setItems(i int, kv []py.Value, dep int32) error {
 		dict.Set(k, kv[j+1])
 	}
 	return d.grow(i, dep)
+}
+
+// distinctStrKeys reports whether the keys of kv (keys and values
+// alternating) are all of type string and all different.
+func distinctStrKeys(kv []py.Value) bool {
+	for j := 0; j < len(kv); j += 2 {
+		k, ok := kv[j].(string)
+		if !ok {
+			return false
+		}
+		for m := 0; m < j; m += 2 {
+			if kv[m].(string) == k {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (d *decoder) newSet(items []py.Value, frozen bool) (*py.Set, error) {
