@@ -460,6 +460,7 @@ func (d *decoder) step() error {
 		if err != nil {
 			return err
 		}
+		d.noteCopy(d.stack[i])
 		return d.push(d.stack[i], d.deps[i]|fromMemo)
 	case opNone:
 		return d.push(nil, 0)
@@ -1218,6 +1219,7 @@ func (d *decoder) memoGet(idx int) error {
 			d.pendingGot = true
 		}
 	}
+	d.noteCopy(v)
 	return d.push(v, e.dep|fromMemo)
 }
 

@@ -1,0 +1,113 @@
+package pickle
+
+import (
+	"errors"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// allocated returns the bytes f allocates per call, averaged over runs
+// calls (runtime.MemStats.TotalAlloc, which bounds the peak memory f can
+// have used).
+func allocated(runs int, f func()) uint64 {
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range runs {
+		f()
+	}
+	runtime.ReadMemStats(&after)
+	return (after.TotalAlloc - before.TotalAlloc) / uint64(runs)
+}
+
+// TestResourceClaimedLengths: opcodes that claim huge lengths in a few
+// bytes (BINUNICODE8, BINBYTES8, BYTEARRAY8 and FRAME of 2^63 bytes,
+// BINBYTES and BINUNICODE of 4 GiB, LONG4 of 2 GiB) fail with
+// ErrTruncated or ErrLimit, allocating next to nothing: a length is
+// checked against the bytes left before anything is made of it.
+func TestResourceClaimedLengths(t *testing.T) {
+	for _, tc := range []struct{ name, data string }{
+		{"BINUNICODE8 2^63", "\x80\x04\x8d\x00\x00\x00\x00\x00\x00\x00\x80"},
+		{"BINUNICODE8 2^64-1", "\x80\x04\x8d\xff\xff\xff\xff\xff\xff\xff\xff"},
+		{"BINBYTES8 2^63", "\x80\x04\x8e\x00\x00\x00\x00\x00\x00\x00\x80"},
+		{"BYTEARRAY8 2^63", "\x80\x05\x96\x00\x00\x00\x00\x00\x00\x00\x80"},
+		{"FRAME 2^63", "\x80\x04\x95\x00\x00\x00\x00\x00\x00\x00\x80N"},
+		{"FRAME 2^64-1", "\x80\x04\x95\xff\xff\xff\xff\xff\xff\xff\xffN."},
+		{"BINBYTES 4 GiB", "\x80\x03B\xff\xff\xff\xff"},
+		{"BINUNICODE 4 GiB", "\x80\x03X\xff\xff\xff\xff"},
+		{"BINSTRING 2 GiB", "T\xff\xff\xff\x7f"},
+		{"LONG4 2 GiB", "\x80\x02\x8b\xff\xff\xff\x7f"},
+		{"LONG_BINPUT 4G", "Nr\xff\xff\xff\xff."},
+		{"LONG_BINGET 4G", "\x80\x02j\xff\xff\xff\xff."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := []byte(tc.data)
+			var err error
+			perCall := allocated(100, func() { _, err = Unmarshal(data) })
+			if !errors.Is(err, ErrTruncated) && !errors.Is(err, ErrLimit) && !errors.Is(err, ErrInvalid) {
+				t.Fatalf("%q: %v", tc.data, err)
+			}
+			if perCall > 4<<10 {
+				t.Errorf("%q: %d bytes allocated per decode", tc.data, perCall)
+			}
+		})
+	}
+}
+
+// TestResourceDeepNesting: nesting far beyond MaxDepth (10,000) fails
+// with ErrLimit, and a pickle's cost stays in proportion to its size:
+// 200,000 nested lists in 400 KB, nested directly, through the memo, or
+// as tuples under MARKs.
+func TestResourceDeepNesting(t *testing.T) {
+	const n = 200_000
+	var memo strings.Builder
+	memo.WriteString("\x80\x02]q\x00")
+	for i := 1; i < 20_000; i++ { // deeper than the limit, through LONG_BINPUT / BINGET
+		memo.WriteString("]r" + le32(i) + "j" + le32(i-1) + "a")
+	}
+	memo.WriteString(".")
+	for name, data := range map[string]string{
+		"lists":  strings.Repeat("]", n) + strings.Repeat("a", n-1) + ".",
+		"tuples": strings.Repeat("(", n) + strings.Repeat("t", n) + ".",
+		"memo":   memo.String(),
+		"dicts":  "\x80\x02" + strings.Repeat("}K\x01", n/2) + "}" + strings.Repeat("s", n/2) + ".",
+	} {
+		t.Run(name, func(t *testing.T) {
+			var err error
+			perCall := allocated(3, func() { _, err = Unmarshal([]byte(data)) })
+			if !errors.Is(err, ErrLimit) {
+				t.Fatalf("%d bytes of nesting: %v", len(data), err)
+			}
+			t.Logf("%d bytes of nesting: %d bytes allocated", len(data), perCall)
+			if limit := uint64(200 * len(data)); perCall > limit {
+				t.Errorf("%d bytes allocated, over %d", perCall, limit)
+			}
+		})
+	}
+}
+
+func le32(i int) string {
+	return string([]byte{byte(i), byte(i >> 8), byte(i >> 16), byte(i >> 24)})
+}
+
+// TestResourceInputSize: a pickle longer than MaxInputSize fails with
+// ErrLimit once the decoder reaches the limit (bytes after a STOP within
+// the limit are not read, as pickle.loads ignores them): here a str of 2
+// MiB under a 1 MiB limit, refused without being copied.
+func TestResourceInputSize(t *testing.T) {
+	data := append([]byte("\x80\x03X"+le32(2<<20)), make([]byte, 2<<20)...)
+	data = append(data, '.')
+	opts := DecodeOptions{MaxInputSize: 1 << 20}
+	var err error
+	perCall := allocated(10, func() { _, err = opts.Unmarshal(data) })
+	if !errors.Is(err, ErrLimit) {
+		t.Fatalf("2 MiB str with a 1 MiB limit: %v", err)
+	}
+	if perCall > 4<<10 {
+		t.Errorf("%d bytes allocated per decode", perCall)
+	}
+	if _, err := Unmarshal(data); err != nil {
+		t.Errorf("within the default limit: %v", err)
+	}
+}
