@@ -48,7 +48,7 @@ func TestResourceIDLength(t *testing.T) {
 		}
 		bound := uint64(1 << 10)
 		if signed {
-			bound += 2 * uint64(len(cookie))
+			bound += 2*uint64(len(cookie)) + 64<<10
 		}
 		if perCall > bound {
 			t.Errorf("signed %v: %d bytes allocated per parse, over %d", signed, perCall, bound)
