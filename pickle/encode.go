@@ -104,17 +104,26 @@ const (
 
 // mkey identifies a Python object for the memo. The objects known by a
 // name (kinds kGlobal, kModule, kConst) are kept apart, by their text.
+//
+// p is the address of the object (or of its data) as a number: the value
+// being encoded keeps every object it reaches alive, and Go's heap does not
+// move, so during one encode an address names one object. Kept as a number,
+// the memo table holds no pointers: filling it costs no write barriers, and
+// the collector never scans it.
 type mkey struct {
-	p    unsafe.Pointer
+	p    uintptr
 	n    int
 	kind uint8
 }
 
+// mslot is one slot of the memo table. tag is the table's generation
+// times 256 plus the key's kind: a slot of an older generation is empty,
+// so that the table is emptied for the next encode by counting one up.
 type mslot struct {
-	p    unsafe.Pointer
-	n    int
-	kind uint8 // 0: empty
-	idx  int32
+	p   uintptr
+	n   int
+	idx int32
+	tag uint32
 }
 
 type named struct {
@@ -129,6 +138,7 @@ type named struct {
 type memoTable struct {
 	slots    []mslot
 	used     int
+	gen      uint32 // the generation of the slots in use, from 1
 	names    []named
 	namesMap map[named]int32 // keys with idx 0, once names is long
 }
@@ -138,8 +148,11 @@ const namesLinear = 32
 func (t *memoTable) reset() {
 	if len(t.slots) > 1<<14 {
 		t.slots = nil
-	} else {
+	}
+	t.gen++
+	if t.gen >= 1<<24 {
 		clear(t.slots)
+		t.gen = 1
 	}
 	t.used = 0
 	clear(t.names)
@@ -147,8 +160,10 @@ func (t *memoTable) reset() {
 	t.namesMap = nil
 }
 
-func hashKey(p unsafe.Pointer, n int, kind uint8) uint64 {
-	h := uint64(uintptr(p)) ^ uint64(n)<<32 ^ uint64(n)>>32 ^ uint64(kind)<<56
+func (t *memoTable) tag(kind uint8) uint32 { return t.gen<<8 | uint32(kind) }
+
+func hashKey(p uintptr, n int, kind uint8) uint64 {
+	h := uint64(p) ^ uint64(n)<<32 ^ uint64(n)>>32 ^ uint64(kind)<<56
 	h ^= h >> 29
 	h *= 0x9E3779B97F4A7C15
 	return h ^ h>>32
@@ -186,12 +201,13 @@ func (t *memoTable) get(k mkey) (int32, bool) {
 		return 0, false
 	}
 	mask := uint64(len(t.slots) - 1)
+	tag := t.tag(k.kind)
 	for i := hashKey(k.p, k.n, k.kind) & mask; ; i = (i + 1) & mask {
 		sl := &t.slots[i]
-		if sl.kind == 0 {
+		if sl.tag>>8 != t.gen {
 			return 0, false
 		}
-		if sl.p == k.p && sl.n == k.n && sl.kind == k.kind {
+		if sl.p == k.p && sl.n == k.n && sl.tag == tag {
 			return sl.idx, true
 		}
 	}
@@ -205,12 +221,13 @@ func (t *memoTable) find(k mkey) (slot int, idx int32, found bool) {
 		return -1, i, ok
 	}
 	mask := uint64(len(t.slots) - 1)
+	tag := t.tag(k.kind)
 	for i := hashKey(k.p, k.n, k.kind) & mask; ; i = (i + 1) & mask {
 		sl := &t.slots[i]
-		if sl.kind == 0 {
+		if sl.tag>>8 != t.gen {
 			return int(i), 0, false
 		}
-		if sl.p == k.p && sl.n == k.n && sl.kind == k.kind {
+		if sl.p == k.p && sl.n == k.n && sl.tag == tag {
 			return int(i), sl.idx, true
 		}
 	}
@@ -222,7 +239,7 @@ func (t *memoTable) putAt(slot int, k mkey, idx int32) {
 		t.put(k, idx)
 		return
 	}
-	t.slots[slot] = mslot{p: k.p, n: k.n, kind: k.kind, idx: idx}
+	t.slots[slot] = mslot{p: k.p, n: k.n, idx: idx, tag: t.tag(k.kind)}
 	t.used++
 }
 
@@ -230,15 +247,15 @@ func (t *memoTable) put(k mkey, idx int32) {
 	if (t.used+1)*2 > len(t.slots) {
 		t.grow()
 	}
-	t.insert(mslot{p: k.p, n: k.n, kind: k.kind, idx: idx})
+	t.insert(mslot{p: k.p, n: k.n, idx: idx, tag: t.tag(k.kind)})
 	t.used++
 }
 
 func (t *memoTable) insert(s mslot) {
 	mask := uint64(len(t.slots) - 1)
-	for i := hashKey(s.p, s.n, s.kind) & mask; ; i = (i + 1) & mask {
+	for i := hashKey(s.p, s.n, uint8(s.tag)) & mask; ; i = (i + 1) & mask {
 		sl := &t.slots[i]
-		if sl.kind == 0 || (sl.p == s.p && sl.n == s.n && sl.kind == s.kind) {
+		if sl.tag>>8 != t.gen || (sl.p == s.p && sl.n == s.n && sl.tag == s.tag) {
 			*sl = s
 			return
 		}
@@ -250,7 +267,7 @@ func (t *memoTable) grow() {
 	n := max(64, 2*len(old))
 	t.slots = make([]mslot, n)
 	for _, s := range old {
-		if s.kind != 0 {
+		if s.tag>>8 == t.gen {
 			t.insert(s)
 		}
 	}
@@ -280,6 +297,9 @@ func (e *encoder) encode(v any, o EncodeOptions) error {
 	}
 	e.buf = e.buf[:0]
 	e.proto = proto
+	if e.memo.gen == 0 {
+		e.memo.gen = 1 // a new encoder
+	}
 	e.framing = false
 	e.frameStart = -1
 	e.memoLen = 0
@@ -419,7 +439,7 @@ func (e *encoder) lookup(k mkey) bool {
 	return false
 }
 
-func ptrKey(p unsafe.Pointer) mkey { return mkey{p: p, kind: kPtr} }
+func ptrKey(p unsafe.Pointer) mkey { return mkey{p: uintptr(p), kind: kPtr} }
 
 // strKey is the memo key of a str: by value for the strings CPython
 // caches, by memory otherwise.
@@ -432,7 +452,7 @@ func strKey(s string) mkey {
 	case len(s) == 2 && (s[0] == 0xC2 || s[0] == 0xC3):
 		return mkey{kind: kStrVal, n: int(s[0]&0x1F)<<6 | int(s[1]&0x3F)}
 	}
-	return mkey{p: unsafe.Pointer(unsafe.StringData(s)), n: len(s), kind: kStr}
+	return mkey{p: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: len(s), kind: kStr}
 }
 
 func isSmallStr(s string) bool {
@@ -446,7 +466,7 @@ func bytesKey(b []byte) mkey {
 	case 1:
 		return mkey{kind: kBytesVal, n: int(b[0])}
 	}
-	return mkey{p: unsafe.Pointer(unsafe.SliceData(b)), n: len(b), kind: kBytes}
+	return mkey{p: uintptr(unsafe.Pointer(unsafe.SliceData(b))), n: len(b), kind: kBytes}
 }
 
 func (e *encoder) enter() error {
@@ -759,6 +779,18 @@ func (e *encoder) saveStr(s string) error {
 		e.memoGet(i)
 		return nil
 	}
+	if n := len(s); n <= 0xFF && e.proto >= 4 && isASCII(s) {
+		// The common case in one go: SHORT_BINUNICODE, MEMOIZE.
+		if e.framing && e.frameStart < 0 {
+			e.startFrame()
+		}
+		b := append(e.buf, opShortBinUnicode, byte(n))
+		b = append(b, s...)
+		e.buf = append(b, opMemoize)
+		e.memo.putAt(slot, k, e.memoLen)
+		e.memoLen++
+		return nil
+	}
 	if err := e.writeStr(s); err != nil {
 		return err
 	}
@@ -959,7 +991,7 @@ func (e *encoder) saveTuple(t py.Tuple) error {
 		e.emptyTuple()
 		return nil
 	}
-	k := mkey{p: unsafe.Pointer(unsafe.SliceData(t)), n: n, kind: kTuple}
+	k := mkey{p: uintptr(unsafe.Pointer(unsafe.SliceData(t))), n: n, kind: kTuple}
 	if e.lookup(k) {
 		return nil
 	}

@@ -304,7 +304,7 @@ func (e *encoder) saveUUID(x py.UUID) error {
 func (e *encoder) saveMarkup(m py.Markup) error {
 	var k mkey
 	if len(m) > 0 {
-		k = mkey{p: unsafe.Pointer(unsafe.StringData(string(m))), n: len(m), kind: kMarkup}
+		k = mkey{p: uintptr(unsafe.Pointer(unsafe.StringData(string(m)))), n: len(m), kind: kMarkup}
 		if e.lookup(k) {
 			return nil
 		}
