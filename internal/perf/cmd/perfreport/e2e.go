@@ -130,6 +130,8 @@ func readE2E(dir string) (map[string]string, []*e2eServer, error) {
 		}
 		s.Runs = append(s.Runs, r)
 	}
+	// The Go server first.
+	sort.SliceStable(servers, func(i, j int) bool { return servers[i].Name == "go" && servers[j].Name != "go" })
 	return meta, servers, nil
 }
 

@@ -36,20 +36,21 @@ func main() {
 
 // run holds everything the document shows.
 type report struct {
-	meta      map[string]string
-	stats     map[string]*Stat
-	goCPU     string
-	py        map[string]pyMeta
-	e2eMeta   map[string]string
-	e2e       []*e2eServer
-	areas     []area
-	results   []*result
-	e2eRes    []*result
-	same      [][]string // byte-identity checks
-	peerWhy   map[string]string
-	peerNotes []string
-	benchtxt  string
-	versions  [][]string
+	meta        map[string]string
+	stats       map[string]*Stat
+	goCPU       string
+	py          map[string]pyMeta
+	e2eMeta     map[string]string
+	e2e         []*e2eServer
+	areas       []area
+	results     []*result
+	e2eRes      []*result
+	same        [][]string // byte-identity checks
+	peerWhy     map[string]string
+	peerNotes   []string
+	payloadRows [][]string
+	benchtxt    string
+	versions    [][]string
 }
 
 func run(root, in, doc string) error {
@@ -76,6 +77,12 @@ func run(root, in, doc string) error {
 	if err != nil {
 		return err
 	}
+	for _, p := range payloads {
+		if err := p.RoundTrip(); err != nil {
+			return err
+		}
+	}
+	r.describePayloads(payloads)
 	r.checkSame(payloads)
 	r.checkPeers(payloads)
 	r.areas = reportAreas()
@@ -94,6 +101,18 @@ func run(root, in, doc string) error {
 	fmt.Print(r.summaryText())
 	fmt.Printf("\nwrote %s and %s\n", doc, chart)
 	return nil
+}
+
+// describePayloads lists the sizes of each payload in each form.
+func (r *report) describePayloads(payloads []*perf.Payload) {
+	for _, p := range payloads {
+		z := "no"
+		if p.Compressed {
+			z = fmt.Sprintf("yes (JSON %d → zlib %d bytes)", len(p.JSON), len(p.Deflated))
+		}
+		r.payloadRows = append(r.payloadRows, []string{p.Name, fmt.Sprint(p.Value.Len()),
+			fmt.Sprint(len(p.Cookie)), z, fmt.Sprint(len(p.Pickle)), fmt.Sprint(len(p.Msgpack))})
+	}
 }
 
 // checkSame compares what the Python encoders wrote with the Go side's
@@ -190,11 +209,12 @@ func (r *report) e2eResults() {
 		Title: "End to end",
 		Cmps: []cmp{
 			{Name: "requests/s vs the Flask twin", Ours: "e2e/go/per-request", Other: "e2e/flask/per-request", Way: otherOverOurs, Target: 10,
-				Goal: "end to end ≥ 10× the Flask twin's requests/s"},
+				Goal: "end to end ≥ 10× the Flask twin's requests/s", RatioOf: "our requests/s / theirs"},
 			{Name: "p99 latency vs the Flask twin", Ours: "e2e/go/p99", Other: "e2e/flask/p99", Way: oursOverOther, Target: 1,
 				Goal: "… at equal or better p99"},
 			{Name: "p50 latency vs the Flask twin", Ours: "e2e/go/p50", Other: "e2e/flask/p50", Way: oursOverOther},
-			{Name: "CPU per request vs the Flask twin", Ours: "e2e/go/cpu", Other: "e2e/flask/cpu", Way: otherOverOurs},
+			{Name: "CPU per request vs the Flask twin", Ours: "e2e/go/cpu", Other: "e2e/flask/cpu", Way: otherOverOurs,
+				RatioOf: "their CPU per request / ours"},
 		},
 	}
 	why := func(string, string) string {

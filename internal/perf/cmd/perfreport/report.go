@@ -39,6 +39,7 @@ type cmp struct {
 	// Targets per payload, overriding Target.
 	PerPayload map[string]float64
 	Goal       string // the target in words
+	RatioOf    string // what the ratio divides, when not times
 }
 
 // A result is a comparison on one payload.
@@ -48,6 +49,7 @@ type result struct {
 	Way                 int
 	Target              float64
 	Goal                string
+	RatioOf             string
 	Ratio, Lo, Hi       float64 // in the direction of Way: median, and the extremes of the spread
 	Why                 string  // why there is no figure
 }
@@ -144,7 +146,7 @@ func results(areas []area, stats map[string]*Stat, why func(key, payload string)
 				r := &result{
 					Area: a.Title, Name: c.Name, Payload: p,
 					Ours: stats[ours], Other: stats[other],
-					Way: c.Way, Target: c.Target, Goal: c.Goal,
+					Way: c.Way, Target: c.Target, Goal: c.Goal, RatioOf: c.RatioOf,
 				}
 				if t, ok := c.PerPayload[p]; ok {
 					r.Target = t
