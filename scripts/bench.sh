@@ -94,7 +94,11 @@ start=$(date +%s)
 	echo "bench_time=$BENCH_TIME"
 	echo "go=$($GO version)"
 	echo "benchstat=${BENCHSTAT#*@}"
-	echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+	commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+	if ! git diff --quiet HEAD -- . ':!docs/performance.*' 2>/dev/null; then
+		commit="$commit, with uncommitted changes"
+	fi
+	echo "commit=$commit"
 } >"$out/meta.txt"
 
 # The test binaries, built once: NAME DIR PACKAGE.
