@@ -1397,6 +1397,9 @@ func (e *encoder) saveGlobalKey(module, name, key string) error {
 	} else if !validWTF8(module) || !validWTF8(name) {
 		return fmt.Errorf("%w: global name is not valid UTF-8", ErrUnsupported)
 	}
+	if err := checkLineName(module, name, e.proto); err != nil {
+		return err
+	}
 	e.write1(opGlobal)
 	e.buf = append(e.buf, module...)
 	e.buf = append(e.buf, '\n')

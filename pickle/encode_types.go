@@ -422,6 +422,9 @@ func (e *encoder) saveObject(o *py.Object) error {
 		if !ok {
 			return fmt.Errorf("%w: an INST object needs a py.Global class", ErrUnsupported)
 		}
+		if err := checkLineName(g.Module, g.Name, e.proto); err != nil {
+			return err
+		}
 		e.write1(opMark)
 		for _, a := range o.Args {
 			if err := e.save(a); err != nil {
