@@ -13,13 +13,14 @@
 #                per mode: lost updates (docs/reliability.md)
 #   make load    wrk against the Go app with Redis sessions, DURATION (default 60s) at each
 #                of CONNECTIONS (default "8 32 128"): see scripts/load.sh
+#   make demo    the shared-login example: Flask and a Go front on loopback, STORE=cookie|DIR|redis://...
 
 SHELL := /bin/bash
 GO ?= go
 FUZZTIME ?= 30s
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: test deps lint gotest compat fuzz bench soak load
+.PHONY: test deps lint gotest compat fuzz bench soak load demo
 
 test: deps lint gotest
 
@@ -29,6 +30,7 @@ test: deps lint gotest
 deps:
 	scripts/setup-python.sh
 	scripts/services.sh start
+	scripts/setup-apt.sh
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -42,7 +44,7 @@ COMPAT_LOG := $(CURDIR)/artifacts/compat.jsonl
 
 gotest:
 	mkdir -p $(dir $(COMPAT_LOG)) && rm -f $(COMPAT_LOG)
-	FLASKBRIDGE_REQUIRE_PYTHON=1 FLASKBRIDGE_REQUIRE_SERVICES=1 FLASKBRIDGE_COMPAT_LOG=$(COMPAT_LOG) \
+	FLASKBRIDGE_REQUIRE_PYTHON=1 FLASKBRIDGE_REQUIRE_SERVICES=1 FLASKBRIDGE_REQUIRE_BROWSER=1 FLASKBRIDGE_COMPAT_LOG=$(COMPAT_LOG) \
 		$(GO) test -race -count=1 -timeout 30m ./...
 	$(GO) run ./internal/compat/gen -check -log $(COMPAT_LOG) -readme README.md
 
@@ -66,3 +68,9 @@ soak: deps
 
 load:
 	scripts/load.sh
+
+# The shared-login example (examples/shared-login/README.md) on loopback until
+# Ctrl-C. STORE: cookie, a directory, or redis://127.0.0.1:16379/0 (default:
+# the Flask-Session directory of its config.toml).
+demo:
+	examples/shared-login/demo.sh $(if $(STORE),--store '$(STORE)')
