@@ -197,13 +197,7 @@ func (r *report) summaryText() string {
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "AREA\tCASE\tOURS\tTHEIRS\tRATIO\tSPREAD\tTARGET\tSTATUS")
 	for _, res := range append(append([]*result(nil), r.results...), r.e2eRes...) {
-		ours, theirs := "-", "-"
-		if res.Ours != nil && res.Ours.N() > 0 {
-			ours = fmtNs(res.Ours.Median())
-		}
-		if res.Other != nil && res.Other.N() > 0 {
-			theirs = fmtNs(res.Other.Median())
-		}
+		ours, theirs := display(res.OursKey, res.Ours), display(res.OtherKey, res.Other)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", shortArea(res.Area), caseName(res), ours, theirs,
 			ratioCell(res), spreadCell(res), res.TargetText(), res.Status())
 	}
@@ -215,9 +209,27 @@ func (r *report) summaryText() string {
 }
 
 func shortArea(a string) string {
+	switch a {
+	case "Flask session cookie":
+		return "cookie"
+	case "End to end":
+		return "e2e"
+	}
 	f := strings.Fields(a)
 	if len(f) == 0 {
 		return a
 	}
 	return strings.ToLower(strings.Trim(f[0], "(),"))
+}
+
+// display prints a stat's median: a time, or requests per second for the
+// end-to-end time per request.
+func display(key string, s *Stat) string {
+	if s == nil || s.N() == 0 {
+		return "-"
+	}
+	if strings.HasSuffix(key, "/per-request") {
+		return fmt.Sprintf("%.0f req/s", 1e9/s.Median())
+	}
+	return fmtNs(s.Median())
 }

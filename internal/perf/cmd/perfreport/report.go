@@ -46,6 +46,7 @@ type cmp struct {
 type result struct {
 	Area, Name, Payload string
 	Ours, Other         *Stat
+	OursKey, OtherKey   string
 	Way                 int
 	Target              float64
 	Goal                string
@@ -145,7 +146,7 @@ func results(areas []area, stats map[string]*Stat, why func(key, payload string)
 				ours, other := expand(c.Ours, p), expand(c.Other, p)
 				r := &result{
 					Area: a.Title, Name: c.Name, Payload: p,
-					Ours: stats[ours], Other: stats[other],
+					Ours: stats[ours], Other: stats[other], OursKey: ours, OtherKey: other,
 					Way: c.Way, Target: c.Target, Goal: c.Goal, RatioOf: c.RatioOf,
 				}
 				if t, ok := c.PerPayload[p]; ok {
