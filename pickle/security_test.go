@@ -13,8 +13,22 @@ import (
 // run os.system when Python loads it); the encoder refuses it there with
 // ErrUnsupported, as CPython never writes such a name, and writes it at
 // protocols 4 and 5 as the length-prefixed strings of STACK_GLOBAL, which
-// read back as the same name.
+// read back as the same name. A name outside ASCII is refused below
+// protocol 3, as CPython refuses it, and written from protocol 3 on.
 func TestSecurityGlobalNames(t *testing.T) {
+	accented := py.Global{Module: "café", Name: "Crème"}
+	for proto := 0; proto <= HighestProtocol; proto++ {
+		data, err := EncodeOptions{Protocol: protoOption(proto)}.Marshal(accented)
+		if proto < 3 {
+			if !errors.Is(err, ErrUnsupported) {
+				t.Errorf("%v at protocol %d: %q, %v; want ErrUnsupported", accented, proto, data, err)
+			}
+			continue
+		}
+		if back, err := Unmarshal(data); err != nil || back != accented {
+			t.Errorf("%v at protocol %d: %q reads as %v, %v", accented, proto, data, back, err)
+		}
+	}
 	for _, g := range []py.Global{
 		{Module: "os\nsystem\n(S'echo pwned'\ntR.", Name: "x"},
 		{Module: "app", Name: "User\nc"},
