@@ -6,6 +6,7 @@ package main
 // messages it showed.
 
 import (
+	"fmt"
 	"html"
 	"io"
 	"net/http"
@@ -319,39 +320,80 @@ func TestRollback(t *testing.T) {
 	}
 }
 
-// TestKeyRotation rolls SECRET_KEY over with SECRET_KEY_FALLBACKS on cookie
-// sessions, restarting both sides as a deployment does: a session signed
-// with the old key stays logged in on both sides while the old key is a
-// fallback, and after it is dropped once the session was written again
-// (signed with the new key); a session not written during the rollover is
-// logged out when the fallback goes. Forms signed with the old key are
-// refused (Flask-WTF has no fallbacks).
+// TestKeyRotation rolls SECRET_KEY over, restarting both sides as a
+// deployment does.
+//
+// Cookie sessions: a session signed with the old key stays logged in on
+// both sides while the old key is in SECRET_KEY_FALLBACKS, and after the
+// fallback is dropped once the session was written again (signed with the
+// new key); a session not written during the rollover is logged out when
+// the fallback goes. Forms and remember cookies signed with the old key
+// are refused at once: Flask-WTF and Flask-Login sign with SECRET_KEY
+// only.
+//
+// Flask-Session: the cookie holds the bare session id, which no key signs,
+// so nobody is logged out; with SESSION_USE_SIGNER the id is signed with
+// SECRET_KEY only, and every session is lost, fallbacks or not.
 func TestKeyRotation(t *testing.T) {
-	k := kind{"cookie", sharedlogin.Werkzeug}
 	oldKey, newKey := "old-"+randomHex(t, 16), "new-"+randomHex(t, 16)
-	s := startStack(t, k, []string{"FLASK_SHARED_LOGIN_STORE=cookie", "FLASK_SECRET_KEY=" + oldKey})
 	python := pyharness.Python(t, sharedlogin.Venv)
-	active, idle := newClient(t), newClient(t)
-	profile := login(t, active, s.front.URL, false)
-	login(t, idle, s.front.URL, false)
-
-	s.restart(python, k.server, "FLASK_SECRET_KEY="+newKey, "FLASK_SECRET_KEY_FALLBACKS="+jsonList(oldKey))
-	base := s.front.URL
-	p := active.get(base + "/profile")
-	expect(t, "Go, old key as a fallback", p, "go", "/profile", "alice")
-	expect(t, "Flask, old key as a fallback", active.get(base+"/"), "flask", "/", "alice")
-	stale := active.post(base+"/hello", url.Values{"csrf_token": {profile.csrf}})
-	if stale.status != http.StatusBadRequest || stale.errText != "The CSRF token is invalid." {
-		t.Errorf("form signed with the old key: %d %q", stale.status, stale.errText)
+	loggedOut := func(t *testing.T, step string, c *client, base string) {
+		t.Helper()
+		expect(t, step, c.get(base+"/profile"), "flask", "/login?next=%2Fprofile", "?", "info: Please log in to access this page.")
 	}
-	// A change re-signs the session with the new key.
-	p = active.post(base+"/hello", url.Values{"csrf_token": {p.csrf}})
-	expect(t, "hello with the new key", p, "flask", "/", "alice", "info: Hello from Go, Alice Liddell!")
 
-	s.restart(python, k.server, "FLASK_SECRET_KEY_FALLBACKS=[]")
-	base = s.front.URL
-	expect(t, "Go, old key gone", active.get(base+"/profile"), "go", "/profile", "alice")
-	expect(t, "Flask, old key gone", active.get(base+"/"), "flask", "/", "alice")
-	expect(t, "idle session, old key gone", idle.get(base+"/profile"), "flask", "/login?next=%2Fprofile", "?",
-		"info: Please log in to access this page.")
+	t.Run("cookie", func(t *testing.T) {
+		t.Parallel()
+		k := kind{"cookie", sharedlogin.Werkzeug}
+		s := startStack(t, k, []string{"FLASK_SHARED_LOGIN_STORE=cookie", "FLASK_SECRET_KEY=" + oldKey})
+		active, idle := newClient(t), newClient(t)
+		profile := login(t, active, s.front.URL, false)
+		login(t, idle, s.front.URL, false)
+		remembered := rememberedClient(t, s.front.URL)
+
+		s.restart(python, k.server, "FLASK_SECRET_KEY="+newKey, "FLASK_SECRET_KEY_FALLBACKS="+jsonList(oldKey))
+		base := s.front.URL
+		p := active.get(base + "/profile")
+		expect(t, "Go, old key as a fallback", p, "go", "/profile", "alice")
+		expect(t, "Flask, old key as a fallback", active.get(base+"/"), "flask", "/", "alice")
+		stale := active.post(base+"/hello", url.Values{"csrf_token": {profile.csrf}})
+		if stale.status != http.StatusBadRequest || stale.errText != "The CSRF token is invalid." {
+			t.Errorf("form signed with the old key: %d %q", stale.status, stale.errText)
+		}
+		loggedOut(t, "remember cookie signed with the old key", remembered, base)
+		// A change re-signs the session with the new key.
+		p = active.post(base+"/hello", url.Values{"csrf_token": {p.csrf}})
+		expect(t, "hello with the new key", p, "flask", "/", "alice", "info: Hello from Go, Alice Liddell!")
+
+		s.restart(python, k.server, "FLASK_SECRET_KEY_FALLBACKS=[]")
+		base = s.front.URL
+		expect(t, "Go, old key gone", active.get(base+"/profile"), "go", "/profile", "alice")
+		expect(t, "Flask, old key gone", active.get(base+"/"), "flask", "/", "alice")
+		loggedOut(t, "idle session, old key gone", idle, base)
+	})
+
+	for _, signed := range []bool{false, true} {
+		name := "filesystem"
+		if signed {
+			name = "filesystem-signed-ids"
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			k := kind{"filesystem", sharedlogin.Werkzeug}
+			env := append(storeEnv(t, k), "FLASK_SECRET_KEY="+oldKey, fmt.Sprintf("FLASK_SESSION_USE_SIGNER=%v", signed))
+			s := startStack(t, k, env)
+			c := newClient(t)
+			login(t, c, s.front.URL, false)
+			s.restart(python, k.server, "FLASK_SECRET_KEY="+newKey, "FLASK_SECRET_KEY_FALLBACKS="+jsonList(oldKey))
+			base := s.front.URL
+			if signed {
+				loggedOut(t, "signed id, old key as a fallback", c, base)
+				return
+			}
+			s.restart(python, k.server, "FLASK_SECRET_KEY_FALLBACKS=[]")
+			base = s.front.URL
+			expect(t, "Go, new key only", c.get(base+"/profile"), "go", "/profile", "alice")
+			expect(t, "Flask, new key only", c.get(base+"/"), "flask", "/", "alice")
+		})
+	}
 }
