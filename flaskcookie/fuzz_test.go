@@ -1,8 +1,12 @@
 package flaskcookie
 
 import (
+	"compress/gzip"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -174,9 +178,30 @@ func FuzzUnmarshalTagged(f *testing.F) {
 	})
 }
 
-// FuzzInflate inflates fuzzed zlib streams: no panic, output within the
-// limit, and what inflates compresses and inflates back to itself.
+// FuzzInflate inflates fuzzed zlib streams, seeded with CPython's
+// (testdata/cookie/zlib.json.gz) and a zlib bomb: no panic, output within
+// the limit, and what inflates compresses and inflates back to itself.
 func FuzzInflate(f *testing.F) {
+	zf, err := os.Open(filepath.Join("..", "testdata", "cookie", "zlib.json.gz"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer zf.Close()
+	zr, err := gzip.NewReader(zf)
+	if err != nil {
+		f.Fatal(err)
+	}
+	var g struct {
+		Streams [][]byte `json:"streams"`
+	}
+	if err := json.NewDecoder(zr).Decode(&g); err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range g.Streams {
+		if len(s) <= 4096 {
+			f.Add(s)
+		}
+	}
 	for _, s := range []string{"", "x", `{"a":1}`, "abcabcabcabcabcabc", string(make([]byte, 300))} {
 		f.Add(deflate(nil, []byte(s)))
 	}

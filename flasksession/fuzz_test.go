@@ -1,8 +1,12 @@
 package flasksession_test
 
 import (
+	"compress/gzip"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -79,7 +83,24 @@ func FuzzParseCookie(f *testing.F) {
 	})
 }
 
+// FuzzDecodeStored reads fuzzed store values with the 0.7+ read order
+// (msgpack, JSON, pickle), seeded with what Python's pickle and msgspec
+// store for three Flask sessions (testdata/payloads, testdata/msgspec):
+// no panic; an error wraps ErrCorrupt; a value that reads writes again in
+// its format and reads back the same.
 func FuzzDecodeStored(f *testing.F) {
+	for _, name := range []string{"login", "cart"} {
+		b, err := os.ReadFile(filepath.Join("..", "testdata", "payloads", name+".pickle"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	for _, version := range []string{"0.18.6", "0.22.0"} {
+		for _, data := range msgspecPayloads(f, version) {
+			f.Add(data)
+		}
+	}
 	d := py.DictOf("_permanent", true, "user_id", int64(42), "name", "é", "items", &py.List{Items: []py.Value{int64(1), 2.5}})
 	for _, format := range []flasksession.Format{flasksession.FormatMsgpack, flasksession.FormatJSON, flasksession.FormatPickle} {
 		b, err := flasksession.Serializer{Format: format}.Encode(d)
@@ -125,6 +146,33 @@ func FuzzDecodeStored(f *testing.F) {
 			t.Fatalf("%q reads as %s, written as %s and read back as %s", data, a, format, b)
 		}
 	})
+}
+
+// msgspecPayloads returns the msgpack and JSON that msgspec wrote for the
+// login and cart sessions (testdata/msgspec/vectors-<version>.json.gz).
+func msgspecPayloads(t testing.TB, version string) [][]byte {
+	fh, err := os.Open(filepath.Join("..", "testdata", "msgspec", "vectors-"+version+".json.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	zr, err := gzip.NewReader(fh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Payloads map[string]map[string]string `json:"payloads"`
+	}
+	if err := json.NewDecoder(zr).Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	var out [][]byte
+	for _, name := range []string{"login", "cart"} {
+		for _, format := range []string{"msgpack", "json"} {
+			out = append(out, b64(t, v.Payloads[name][format]))
+		}
+	}
+	return out
 }
 
 func b64(t testing.TB, s string) []byte {
