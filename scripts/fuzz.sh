@@ -85,7 +85,7 @@ summary=$out/summary.md
 	echo
 	echo "$(go version), nproc $(nproc), -fuzztime $fuzztime, -parallel ${FUZZ_PARALLEL:-default}, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 	echo
-	echo "| package | target | time | execs | new interesting (corpus) | result |"
+	echo "| package | target | wall time | execs | new interesting (corpus) | result |"
 	echo "|---|---|---|---:|---|---|"
 } >"$summary"
 
