@@ -11,8 +11,9 @@
 #   make compat  rerun the cross-language tests and regenerate the README's compatibility tables
 #   make soak    Flask-Session under gunicorn and Go on the same sessions, SOAK (default 5m)
 #                per mode: lost updates (docs/reliability.md)
-#   make load    wrk against the Go app with Redis sessions, DURATION (default 60s) at each
-#                of CONNECTIONS (default "8 32 128"): see scripts/load.sh
+#   make load    wrk against the shared-login example's Go front on Redis sessions (TARGET=server:
+#                chimw alone), DURATION (default 60s) at each of CONNECTIONS (default
+#                "8 32 128"): see scripts/load.sh
 #   make demo    the shared-login example: Flask and a Go front on loopback, STORE=cookie|DIR|redis://...
 
 SHELL := /bin/bash
