@@ -4,8 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/adler32"
 	"math/bits"
+	"slices"
 	"sync"
 )
 
@@ -58,88 +58,116 @@ func inflate(dst, src []byte, limit int) ([]byte, error) {
 }
 
 // huffman is a canonical Huffman code ready for decoding: a table indexed
-// by the next bits of input for the codes up to hTableBits long, and, made
-// only when needed, the symbols in code order for decoding longer codes
-// (and codes near the end of the input) bit by bit.
+// by the next bits of input for the codes up to hTableBits long, and the
+// symbols in code order for decoding longer codes (and codes near the end
+// of the input) bit by bit.
 type huffman struct {
-	table   [1 << hTableBits]uint16 // symbol<<4 | length, or 0
-	mask    uint64                  // the index bits of table in use
-	count   [16]uint16
-	lengths []uint8 // the code lengths the code was built from
-	sorted  bool    // symbol holds the symbols in code order
-	symbol  [288]uint16
+	table  [1 << hTableBits]uint16 // symbol<<4 | length, or 0
+	mask   uint64                  // the index bits of table in use
+	count  [16]uint16              // the number of codes of each length
+	symbol [288]uint16             // the symbols by code length, then value
 }
 
 const hTableBits = 9
 
-// build makes the code of the given lengths, which must stay unchanged
-// while the code is in use. It fails as zlib's inflate_table does on an
-// over-subscribed code, and on an incomplete one unless incomplete is
-// allowed (a distance or literal code with a single code of length 1).
+// build makes the code of the given lengths. It fails as zlib's
+// inflate_table does on an over-subscribed code, and on an incomplete one
+// unless allowed (a distance or literal code with a single code of length
+// 1, or none).
 func (h *huffman) build(lengths []uint8, allowSingle bool) error {
 	clear(h.count[:])
 	for _, l := range lengths {
-		h.count[l]++
+		h.count[l&15]++
 	}
+	return h.buildCounted(lengths, allowSingle)
+}
+
+// buildCounted is build with h.count already holding the histogram of
+// lengths.
+func (h *huffman) buildCounted(lengths []uint8, allowSingle bool) error {
 	h.count[0] = 0
-	maxLen := 0
-	for l := 15; l > 0; l-- {
-		if h.count[l] != 0 {
-			maxLen = l
-			break
-		}
-	}
-	left := 1
-	var next [16]uint16
-	code := 0
+	left, maxLen := 1, 0
 	for l := 1; l <= 15; l++ {
-		left <<= 1
-		left -= int(h.count[l])
+		left = left<<1 - int(h.count[l])
 		if left < 0 {
 			return errZCodeLens // over-subscribed
 		}
-		next[l] = uint16(code)
-		code = (code + int(h.count[l])) << 1
+		if h.count[l] != 0 {
+			maxLen = l
+		}
 	}
 	if left > 0 && maxLen != 0 && !(allowSingle && maxLen == 1) {
 		return errZCodeLens // incomplete
 	}
-	h.lengths, h.sorted = lengths, false
-	// The table: every code up to tbits long, at all the indexes whose
-	// low bits are its bit-reversed code. Taking the symbols in order and
-	// numbering the codes of each length in turn gives the canonical code.
-	tbits := min(maxLen, hTableBits)
-	size := 1 << tbits
-	h.mask = uint64(size - 1)
-	table := h.table[:size]
-	clear(table)
-	for sym, l := range lengths {
-		if l == 0 || int(l) > tbits {
-			continue
-		}
-		c := next[l]
-		next[l]++
-		e := uint16(sym)<<4 | uint16(l)
-		for k := int(bits.Reverse16(c) >> (16 - l)); k < size; k += 1 << l {
-			table[k] = e
-		}
-	}
-	return nil
-}
-
-// sort puts the symbols in code order, for decodeSlow.
-func (h *huffman) sort() {
+	// The symbols in code order: by length, then by value.
 	var offs [16]uint16
 	for l := 1; l < 15; l++ {
 		offs[l+1] = offs[l] + h.count[l]
 	}
-	for sym, l := range h.lengths {
-		if l != 0 {
-			h.symbol[offs[l]] = uint16(sym)
-			offs[l]++
+	for base := 0; base < len(lengths); base += 8 {
+		group := lengths[base:min(base+8, len(lengths))]
+		if len(group) == 8 && binary.LittleEndian.Uint64(group) == 0 {
+			continue // unused symbols are common in small streams
+		}
+		for i, l := range group {
+			if l != 0 {
+				h.symbol[offs[l&15]] = uint16(base + i)
+				offs[l&15]++
+			}
 		}
 	}
-	h.sorted = true
+	tbits := min(maxLen, hTableBits)
+	size := 1 << tbits
+	h.mask = uint64(size - 1)
+	table := h.table[:size]
+	if left > 0 {
+		// No code, or a single code of length 1: one entry at most.
+		clear(table)
+		if maxLen == 1 {
+			table[0] = h.symbol[0]<<4 | 1
+		}
+		return nil
+	}
+	// The codes of a complete code, shortest first, each at the index
+	// that is its bit-reversed code. The codes of one length are
+	// consecutive, and each reversed code follows from the last; the table
+	// grows by doubling when the length grows, which copies the entries of
+	// the shorter codes to every index whose low bits they match. Indexes
+	// left at 0 are the prefixes of codes longer than the table.
+	l := 1
+	for h.count[l] == 0 {
+		l++
+	}
+	if l > tbits {
+		clear(table)
+		return nil
+	}
+	end := 1 << l
+	clear(table[:end])
+	code, k := 0, 0
+	for {
+		for n := int(h.count[l]); n > 0; n-- {
+			table[code] = h.symbol[k]<<4 | uint16(l)
+			k++
+			if code == end-1 {
+				// The last code of the table: all ones.
+				for ; end < size; end <<= 1 {
+					copy(table[end:2*end], table[:end])
+				}
+				return nil
+			}
+			// The next code, bit-reversed: set the highest zero bit
+			// and clear the ones above it.
+			bit := 1 << (bits.Len(uint(code^(end-1))) - 1)
+			code = code&(bit-1) | bit
+		}
+		if l == tbits {
+			return nil
+		}
+		copy(table[end:2*end], table[:end])
+		end <<= 1
+		l++
+	}
 }
 
 var (
@@ -172,8 +200,6 @@ func fixedTables() {
 		d[i] = 5
 	}
 	fixedDist.build(d, false)
-	fixedLit.sort()
-	fixedDist.sort()
 }
 
 // inflater is the state of one decompression.
@@ -255,9 +281,6 @@ func (f *inflater) decode(h *huffman) (int, error) {
 // decodeSlow reads a code too long for the table, or one near the end of
 // the input, bit by bit.
 func (f *inflater) decodeSlow(h *huffman) (int, error) {
-	if !h.sorted {
-		h.sort()
-	}
 	code, first, index := 0, 0, 0
 	for l := 1; l <= 15; l++ {
 		if f.nbits == 0 {
@@ -336,7 +359,7 @@ func (f *inflater) run(dst, src []byte, limit int) ([]byte, error) {
 		}
 		sum = sum<<8 | b
 	}
-	if adler32.Checksum(out[f.start:]) != sum {
+	if adler32Sum(out[f.start:]) != sum {
 		return out, errZCheck
 	}
 	return out, nil
@@ -411,17 +434,24 @@ func (f *inflater) dynamic() error {
 	if err := f.clen.build(cl[:], false); err != nil {
 		return errZCodeLens
 	}
+	// The lengths of both codes, counted as they come: a repeat may run
+	// from the literal/length code into the distance code.
 	lens := f.lens[:nlen+ndist]
+	lc, dc := &f.lit.count, &f.dist.count
+	clear(lc[:])
+	clear(dc[:])
 	for i := 0; i < len(lens); {
 		sym, err := f.decode(&f.clen)
 		if err != nil {
-			if err == errZCodeLens {
-				return errZCodeLens
-			}
 			return err
 		}
 		if sym < 16 {
 			lens[i] = uint8(sym)
+			if i < nlen {
+				lc[sym]++
+			} else {
+				dc[sym]++
+			}
 			i++
 			continue
 		}
@@ -445,21 +475,28 @@ func (f *inflater) dynamic() error {
 		if err != nil {
 			return err
 		}
-		if i+int(rep) > len(lens) {
+		n := int(rep)
+		if i+n > len(lens) {
 			return errZRepeat
 		}
-		for ; rep > 0; rep-- {
+		if i < nlen {
+			k := min(n, nlen-i)
+			lc[val&15] += uint16(k)
+			dc[val&15] += uint16(n - k)
+		} else {
+			dc[val&15] += uint16(n)
+		}
+		for end := i + n; i < end; i++ {
 			lens[i] = val
-			i++
 		}
 	}
 	if lens[256] == 0 {
 		return errZNoEnd
 	}
-	if err := f.lit.build(lens[:nlen], true); err != nil {
+	if err := f.lit.buildCounted(lens[:nlen], true); err != nil {
 		return errZLitLens
 	}
-	if err := f.dist.build(lens[nlen:], true); err != nil {
+	if err := f.dist.buildCounted(lens[nlen:], true); err != nil {
 		return errZDistLens
 	}
 	return nil
@@ -474,11 +511,16 @@ var (
 )
 
 // codes decodes the symbols of a block with the given codes. The bit
-// buffer lives in local variables here, where the compiler keeps it in
-// registers, and goes back to f around the slow paths.
+// buffer and the output position live in local variables here, where the
+// compiler keeps them in registers, and go back to f around the slow
+// paths. The output is written in place into the capacity of out, which
+// always has room for a longest match and eight bytes more, so that
+// matches are copied eight bytes at a time.
 func (f *inflater) codes(out []byte, lit, dist *huffman) ([]byte, error) {
 	in, pos, bits, nbits := f.in, f.pos, f.bits, f.nbits
 	limit, start := f.limit, f.start
+	o := len(out)
+	buf := out[:cap(out)]
 	for {
 		// A symbol and its extra bits take at most 15+5+15+13 = 48
 		// bits: with that many in the buffer, no check is needed until
@@ -486,19 +528,25 @@ func (f *inflater) codes(out []byte, lit, dist *huffman) ([]byte, error) {
 		if nbits < 48 {
 			if pos+8 > len(in) {
 				f.pos, f.bits, f.nbits = pos, bits, nbits
-				return f.codesSlow(out, lit, dist)
+				return f.codesSlow(buf[:o], lit, dist)
 			}
 			bits = bits&(1<<nbits-1) | binary.LittleEndian.Uint64(in[pos:])<<nbits
 			k := (63 - nbits) >> 3
 			pos += int(k)
 			nbits += k * 8
 		}
+		if len(buf)-o < zMaxMatch+8 {
+			// Double, up to what the limit can use.
+			n := min(max(o, 2*zMaxMatch), limit-o+zMaxMatch+8)
+			buf = slices.Grow(buf[:o], n)
+			buf = buf[:cap(buf)]
+		}
 		e := lit.table[bits&lit.mask]
 		if e == 0 {
 			f.pos, f.bits, f.nbits = pos, bits, nbits
 			sym, err := f.decodeSlow(lit)
 			if err != nil {
-				return out, errZLitCode
+				return buf[:o], errZLitCode
 			}
 			pos, bits, nbits = f.pos, f.bits, f.nbits
 			e = uint16(sym) << 4 // length 0: no bits left to drop
@@ -509,19 +557,20 @@ func (f *inflater) codes(out []byte, lit, dist *huffman) ([]byte, error) {
 		}
 		sym := int(e >> 4)
 		if sym < 256 {
-			if len(out) >= limit {
-				return out, errTooLarge
+			if o >= limit {
+				return buf[:o], errTooLarge
 			}
-			out = append(out, byte(sym))
+			buf[o] = byte(sym)
+			o++
 			continue
 		}
 		if sym == 256 {
 			f.pos, f.bits, f.nbits = pos, bits, nbits
-			return out, nil
+			return buf[:o], nil
 		}
 		sym -= 257
 		if sym >= 29 {
-			return out, errZLitCode
+			return buf[:o], errZLitCode
 		}
 		eb := uint(lenExtra[sym])
 		n := int(lenBase[sym]) + int(bits&(1<<eb-1))
@@ -532,7 +581,7 @@ func (f *inflater) codes(out []byte, lit, dist *huffman) ([]byte, error) {
 			f.pos, f.bits, f.nbits = pos, bits, nbits
 			ds, err := f.decodeSlow(dist)
 			if err != nil {
-				return out, errZDistCode
+				return buf[:o], errZDistCode
 			}
 			pos, bits, nbits = f.pos, f.bits, f.nbits
 			e = uint16(ds) << 4
@@ -543,29 +592,42 @@ func (f *inflater) codes(out []byte, lit, dist *huffman) ([]byte, error) {
 		}
 		ds := int(e >> 4)
 		if ds >= 30 {
-			return out, errZDistCode
+			return buf[:o], errZDistCode
 		}
 		eb = uint(distExtra[ds])
 		d := int(distBase[ds]) + int(bits&(1<<eb-1))
 		bits >>= eb
 		nbits -= eb
-		if d > len(out)-start {
-			return out, errZTooFar
+		if d > o-start {
+			return buf[:o], errZTooFar
 		}
-		if len(out)+n > limit {
-			return out, errTooLarge
+		if o+n > limit {
+			return buf[:o], errTooLarge
 		}
-		from := len(out) - d
-		if d >= n {
-			out = append(out, out[from:from+n]...)
-			continue
+		copyBack(buf, o, d, n)
+		o += n
+	}
+}
+
+// copyBack copies n bytes from d bytes before buf[o:] to buf[o:], the
+// source overlapping the destination when d < n. It may write up to seven
+// bytes past o+n, which buf must hold.
+func copyBack(buf []byte, o, d, n int) {
+	from := o - d
+	switch {
+	case d >= 8:
+		// Each word read lies before the words written so far.
+		for k := 0; k < n; k += 8 {
+			binary.LittleEndian.PutUint64(buf[o+k:], binary.LittleEndian.Uint64(buf[from+k:]))
 		}
-		for n > 0 {
-			// The source overlaps what is written: copy what exists,
-			// which doubles each time.
-			k := min(n, len(out)-from)
-			out = append(out, out[from:from+k]...)
-			n -= k
+	case d == 1:
+		v := uint64(buf[from]) * 0x0101010101010101
+		for k := 0; k < n; k += 8 {
+			binary.LittleEndian.PutUint64(buf[o+k:], v)
+		}
+	default:
+		for k := 0; k < n; k++ {
+			buf[o+k] = buf[from+k]
 		}
 	}
 }
@@ -639,4 +701,47 @@ func (f *inflater) codesSlow(out []byte, lit, dist *huffman) ([]byte, error) {
 			return out, err
 		}
 	}
+}
+
+// adler32Sum is the Adler-32 checksum of p (hash/adler32.Checksum), 64
+// bytes at a time. Over bytes b0..b63 starting with sums s1, s2, s1 grows
+// by the sum of the bytes and s2 by 64*s1 + 64*b0 + 63*b1 + ... + 1*b63.
+// Those sums are gathered in the 16-bit lanes of words: for the byte pairs
+// of eight 8-byte words, T holds the pair sums, E the sums of the first
+// bytes of the pairs and R the pair sums of the words before each word;
+// one multiplication then adds the lanes of each up, with weights where
+// needed. Over 64 bytes no lane and no weighted sum passes 16 bits.
+func adler32Sum(p []byte) uint32 {
+	const (
+		mod   = 65521
+		even  = 0x00ff00ff00ff00ff
+		ones  = 0x0001000100010001
+		odds  = 0x0007000500030001 // the weights 7, 5, 3, 1 of the pairs b0+b1 ... b6+b7 of a word
+		chunk = 1 << 16            // s2 stays far below 2^64 over a chunk
+	)
+	s1, s2 := uint64(1), uint64(0)
+	for len(p) > 0 {
+		q := p[:min(len(p), chunk)]
+		p = p[len(q):]
+		for ; len(q) >= 64; q = q[64:] {
+			var t, r, e uint64
+			for k := 0; k < 64; k += 16 {
+				x, y := binary.LittleEndian.Uint64(q[k:]), binary.LittleEndian.Uint64(q[k+8:])
+				xe, ye := x&even, y&even
+				xt, yt := xe+(x>>8)&even, ye+(y>>8)&even
+				r += 2*t + xt
+				t += xt + yt
+				e += xe + ye
+			}
+			s2 += 64*s1 + 8*((r*ones)>>48) + (t*odds)>>48 + (e*ones)>>48
+			s1 += (t * ones) >> 48
+		}
+		for _, c := range q {
+			s1 += uint64(c)
+			s2 += s1
+		}
+		s1 %= mod
+		s2 %= mod
+	}
+	return uint32(s2<<16 | s1)
 }
