@@ -46,7 +46,16 @@ func checkBoxing() bool {
 	got, ok1 := vs.(string)
 	n, ok2 := vi.(int64)
 	x, ok3 := vf.(float64)
-	return ok1 && ok2 && ok3 && got == s && n == i && x == f && vs == any("box check")
+	if strHeader != 2*int(unsafe.Sizeof(uintptr(0))) {
+		return false
+	}
+	// A str in a block, as strIn makes them.
+	block := make([]byte, 64)
+	copy(block, s)
+	vb := blockStr(block, 16, 0, len(s))
+	got2, ok4 := vb.(string)
+	return ok1 && ok2 && ok3 && ok4 && got == s && got2 == s && n == i && x == f &&
+		vs == any("box check") && vb == any("box check") && unsafe.StringData(got2) == &block[0]
 }
 
 // slabSize returns the size of the next slab: twice the last one, at
@@ -59,6 +68,9 @@ func slabSize(prev, want int) int {
 // values from the input's size, sizes the first slab of strings.
 type slabs struct {
 	hint    int
+	block   []byte // strings of the input: see strIn
+	from    int    // the input offset block's copy starts at
+	hdr     int    // where the next header goes in block
 	strs    []string
 	ints    []int64
 	floats  []float64
@@ -83,6 +95,20 @@ func (b *slabs) init(hint int) {
 	b.dicts, b.entries, b.strs = f.dicts[:0], f.entries[:0], f.strs[:0]
 }
 
+// firstSlabsIn are firstSlabs for a decoder whose strings are in a block
+// (see strIn).
+type firstSlabsIn struct {
+	dicts   [2]py.Dict
+	entries [8]py.DictEntry
+}
+
+// initIn is init for a decoder whose strings are in a block.
+func (b *slabs) initIn(hint int) {
+	b.hint = hint
+	f := new(firstSlabsIn)
+	b.dicts, b.entries = f.dicts[:0], f.entries[:0]
+}
+
 func (b *slabs) str(s string) py.Value {
 	if !boxingWorks {
 		return s
@@ -92,6 +118,57 @@ func (b *slabs) str(s string) py.Value {
 	}
 	b.strs = append(b.strs, s)
 	return makeBox(stringType, unsafe.Pointer(&b.strs[len(b.strs)-1]))
+}
+
+// strIn boxes data[start:end] as a str. The first call copies data, from
+// start on, into a block of pointer-free memory with room for string
+// headers after it; each str is then a header in the block pointing to
+// its bytes in the same block. The interface points into the block and
+// keeps it alive, and the header's own pointer points into that very
+// block, so the collector never needs to see it: the block is never
+// scanned, and a header is written as two plain words, without a write
+// barrier while the collector runs. The decoded value shares no memory
+// with data. The room for headers is a guess (a header per 16 bytes of
+// input, dict keys being shared: see fixKey); the headers of a message of
+// tinier strings go on in the slab of strings.
+func (b *slabs) strIn(data []byte, start, end int) py.Value {
+	if at := b.hdr; at+strHeader <= len(b.block) && start >= b.from && start < end {
+		b.hdr = at + strHeader
+		return blockStr(b.block, at, start-b.from, end-start)
+	}
+	return b.strInSlow(data, start, end)
+}
+
+// blockStr writes at offset at of block the header of the str of the n > 0
+// bytes at offset off, and returns the str.
+func blockStr(block []byte, at, off, n int) py.Value {
+	h := (*[2]uintptr)(unsafe.Pointer(&block[at]))
+	h[0] = uintptr(unsafe.Pointer(&block[off]))
+	h[1] = uintptr(n)
+	return makeBox(stringType, unsafe.Pointer(h))
+}
+
+const strHeader = int(unsafe.Sizeof(""))
+
+// emptyStr is the boxed empty str: it needs no memory.
+var emptyStr py.Value = ""
+
+func (b *slabs) strInSlow(data []byte, start, end int) py.Value {
+	if start == end {
+		return emptyStr
+	}
+	if !boxingWorks {
+		return string(data[start:end])
+	}
+	if b.block == nil || start < b.from {
+		rest := len(data) - start
+		n := (rest + 7) &^ 7
+		b.block = make([]byte, n+max(rest, 8*strHeader)&^7)
+		copy(b.block, data[start:])
+		b.from, b.hdr = start, n
+		return b.strIn(data, start, end)
+	}
+	return b.str(unsafe.String(&b.block[start-b.from], end-start))
 }
 
 func (b *slabs) int(n int64) py.Value {

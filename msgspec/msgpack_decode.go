@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/flaskbridge/flaskbridge/py"
 )
@@ -26,8 +27,8 @@ func (o DecodeOptions) UnmarshalMsgpack(data []byte) (py.Value, error) {
 	if len(data) > maxSize {
 		return nil, &DecodeError{Format: "msgpack", Offset: maxSize, Err: fmt.Errorf("%w: input of %d bytes is over MaxSize (%d)", ErrLimit, len(data), maxSize)}
 	}
-	d := mpDecoder{data: data, text: string(data), depthLeft: maxDepth, valuesLeft: maxValues}
-	d.init(len(data) / 16)
+	d := mpDecoder{data: data, depthLeft: maxDepth, valuesLeft: maxValues}
+	d.initIn(len(data) / 16)
 	v, err := d.value(false)
 	if err != nil {
 		return nil, err
@@ -38,15 +39,14 @@ func (o DecodeOptions) UnmarshalMsgpack(data []byte) (py.Value, error) {
 	return v, nil
 }
 
-// mpDecoder holds the state of one msgpack decode. str is the input as one
-// string, so that decoded str values share its memory instead of being
-// allocated one by one.
+// mpDecoder holds the state of one msgpack decode. Decoded str values
+// share the memory of one copy of the input (see strIn).
 type mpDecoder struct {
 	data       []byte
-	text       string
 	pos        int
 	depthLeft  int
 	valuesLeft int
+	keys       [16]py.Value // recent short dict keys: see fixKey
 	slabs
 }
 
@@ -203,17 +203,65 @@ func (d *mpDecoder) value(isKey bool) (any, error) {
 	return nil, d.fail(start, ErrSyntax, fmt.Sprintf("invalid opcode 0x%02x", op))
 }
 
+// fixStr decodes the next value when it is an ASCII fixstr (most of a
+// session), as value would, without its general dispatch.
+func (d *mpDecoder) fixStr() (py.Value, bool) {
+	p := d.pos
+	if p >= len(d.data) || d.data[p]&0xe0 != 0xa0 || d.valuesLeft <= 0 {
+		return nil, false
+	}
+	end := p + 1 + int(d.data[p]&0x1f)
+	if end > len(d.data) || !isASCII(bstr(d.data[p+1:end])) {
+		return nil, false
+	}
+	d.valuesLeft--
+	d.pos = end
+	return d.strIn(d.data, p+1, end), true
+}
+
+// fixKey is fixStr for a dict key. The keys of a message repeat (a list of
+// dicts of the same keys, as msgpack has no references), so a short one is
+// looked up among the keys decoded before, and shares their memory: str
+// values have no identity in msgpack.
+func (d *mpDecoder) fixKey() (py.Value, bool) {
+	p := d.pos
+	if p >= len(d.data) || d.data[p]&0xe0 != 0xa0 || d.valuesLeft <= 0 {
+		return nil, false
+	}
+	n := int(d.data[p] & 0x1f)
+	end := p + 1 + n
+	if n == 0 || n > 16 || end > len(d.data) {
+		return d.fixStr()
+	}
+	text := bstr(d.data[p+1 : end])
+	h := (uint32(n) | uint32(text[0])<<8 | uint32(text[n-1])<<16 | uint32(text[n/2])<<24) * 0x9E3779B1 >> 28 // len(d.keys) is 16
+	if k := d.keys[h]; k != nil && k.(string) == text {
+		d.valuesLeft--
+		d.pos = end
+		return k, true
+	}
+	k, ok := d.fixStr()
+	if ok {
+		d.keys[h] = k
+	}
+	return k, ok
+}
+
+// bstr views b as a string, for checks that do not keep it.
+func bstr(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
 // str_ reads a str of n bytes; start is the offset of its header.
 func (d *mpDecoder) str_(start, n int) (any, error) {
 	if n > len(d.data)-d.pos {
 		return nil, d.truncated()
 	}
-	s := d.text[d.pos : d.pos+n]
-	if !isASCII(s) && !utf8.ValidString(s) {
+	end := d.pos + n
+	if s := bstr(d.data[d.pos:end]); !isASCII(s) && !utf8.ValidString(s) {
 		return nil, d.fail(start, ErrSyntax, "str is not valid UTF-8")
 	}
-	d.pos += n
-	return d.str(s), nil
+	v := d.strIn(d.data, d.pos, end)
+	d.pos = end
+	return v, nil
 }
 
 func (d *mpDecoder) enter(start int) error {
@@ -246,6 +294,10 @@ func (d *mpDecoder) array(start, n int, isKey bool) (any, error) {
 	}
 	items := d.itemSlice(n)
 	for i := range items {
+		if v, ok := d.fixStr(); ok {
+			items[i] = v
+			continue
+		}
 		v, err := d.value(isKey)
 		if err != nil {
 			return nil, err
@@ -269,13 +321,19 @@ func (d *mpDecoder) mapping(start, n int) (any, error) {
 	m := d.dict(n)
 	for range n {
 		keyAt := d.pos
-		k, err := d.value(true)
-		if err != nil {
-			return nil, err
+		k, ok := d.fixKey()
+		if !ok {
+			var err error
+			if k, err = d.value(true); err != nil {
+				return nil, err
+			}
 		}
-		v, err := d.value(false)
-		if err != nil {
-			return nil, err
+		v, ok := d.fixStr()
+		if !ok {
+			var err error
+			if v, err = d.value(false); err != nil {
+				return nil, err
+			}
 		}
 		if ks, isStr := k.(string); isStr {
 			setStr(m, ks, k, v)
