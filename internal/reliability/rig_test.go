@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -430,7 +431,7 @@ func (r *rig) retry(method, path, cookie string) answer {
 	return a
 }
 
-func fmtInt(n int64) string { return fmt.Sprint(n) }
+func itoa(n int) string { return strconv.Itoa(n) }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
