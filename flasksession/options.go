@@ -180,11 +180,13 @@ type Options struct {
 	// changed or removed since the load; for a key both changed, this
 	// request's value), and tries again after a random pause of up to a
 	// millisecond per attempt, up to MaxMergeAttempts times, then fails
-	// with ErrConflict. An entry removed meanwhile (a logout)
-	// is ErrConflict too, not written back. The store must be a
-	// CompareAndSwapper (New fails with ErrConfig otherwise). Python
-	// writers still write whole values, so a Flask request can still drop
-	// a Go change made during it; see docs/reliability.md.
+	// with ErrConflict. An entry removed meanwhile (a logout) is
+	// ErrConflict too, not written back. A session the request emptied is
+	// deleted, and a new or regenerated one written, as without the
+	// option. The store must be a CompareAndSwapper (New fails with
+	// ErrConfig otherwise). Python writers still write whole values, so a
+	// Flask request can still drop a Go change made during it; see
+	// docs/reliability.md.
 	MergeWrites bool
 }
 
