@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -219,7 +220,98 @@ func isASCII(s string) bool {
 	return or&0x8080808080808080 == 0
 }
 
+// appendFixStr appends the fixstr of s, when s is ASCII and shorter than
+// 32 bytes (most of a session); false, with b unchanged, otherwise. It
+// checks and copies s a word at a time (the last word overlapping the one
+// before), without a call to memmove.
+func appendFixStr(b []byte, s string) ([]byte, bool) {
+	n := len(s)
+	if n >= 32 {
+		return b, false
+	}
+	l := len(b)
+	if cap(b)-l < 1+n {
+		b = slices.Grow(b, 1+n)
+	}
+	out := b[l : l+1+n]
+	if n > 0 {
+		p, q := unsafe.Pointer(unsafe.StringData(s)), unsafe.Pointer(&out[1])
+		var or uint64
+		switch {
+		case n >= 8:
+			for i := 0; i < n-8; i += 8 {
+				w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, i))[:])
+				or |= w
+				binary.LittleEndian.PutUint64((*[8]byte)(unsafe.Add(q, i))[:], w)
+			}
+			w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, n-8))[:])
+			or |= w
+			binary.LittleEndian.PutUint64((*[8]byte)(unsafe.Add(q, n-8))[:], w)
+		case n >= 4:
+			w1 := binary.LittleEndian.Uint32((*[4]byte)(p)[:])
+			w2 := binary.LittleEndian.Uint32((*[4]byte)(unsafe.Add(p, n-4))[:])
+			or = uint64(w1 | w2)
+			binary.LittleEndian.PutUint32((*[4]byte)(q)[:], w1)
+			binary.LittleEndian.PutUint32((*[4]byte)(unsafe.Add(q, n-4))[:], w2)
+		default:
+			for i := range n {
+				c := s[i]
+				or |= uint64(c)
+				out[1+i] = c
+			}
+		}
+		if or&0x8080808080808080 != 0 {
+			return b[:l], false
+		}
+	}
+	out[0] = 0xa0 | byte(n)
+	return b[:l+1+n], true
+}
+
+// appendFixStrs appends the fixstr of each item from the start of items as
+// long as they are ASCII str shorter than 32 bytes (the items of a
+// session's lists), and returns how many it wrote: appendFixStr in a loop
+// of its own, whose few variables all stay in registers.
+func appendFixStrs(b []byte, items []py.Value) ([]byte, int) {
+	for i, it := range items {
+		s, ok := it.(string)
+		n := len(s)
+		if !ok || n < 8 || n >= 32 {
+			var done bool
+			if ok {
+				b, done = appendFixStr(b, s)
+			}
+			if !done {
+				return b, i
+			}
+			continue
+		}
+		l := len(b)
+		if cap(b)-l <= n {
+			b = slices.Grow(b, 1+n)
+		}
+		p, q := unsafe.Pointer(unsafe.StringData(s)), unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), l+1)
+		var or uint64
+		for j := 0; j < n-8; j += 8 {
+			w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, j))[:])
+			or |= w
+			binary.LittleEndian.PutUint64((*[8]byte)(unsafe.Add(q, j))[:], w)
+		}
+		w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, n-8))[:])
+		binary.LittleEndian.PutUint64((*[8]byte)(unsafe.Add(q, n-8))[:], w)
+		if (or|w)&0x8080808080808080 != 0 {
+			return b, i
+		}
+		b = b[:l+1+n]
+		b[l] = 0xa0 | byte(n)
+	}
+	return b, len(items)
+}
+
 func appendMsgpackStr(b []byte, s string, v any) ([]byte, error) {
+	if out, ok := appendFixStr(b, s); ok {
+		return out, nil
+	}
 	if !isASCII(s) && !utf8.ValidString(s) {
 		return b, newPathError(v, ErrInvalidString)
 	}
@@ -378,11 +470,13 @@ func (e *encoder) msgpackArray(b []byte, items []any, v any) ([]byte, error) {
 		return b, err
 	}
 	var err error
-	for i, it := range items {
-		if s, ok := it.(string); ok && len(s) < 32 && isASCII(s) {
-			b = append(append(b, 0xa0|byte(len(s))), s...)
+	for i := 0; i < len(items); i++ {
+		var done int
+		if b, done = appendFixStrs(b, items[i:]); done > 0 {
+			i += done - 1
 			continue
 		}
+		it := items[i]
 		if b, err = e.msgpack(b, it); err != nil {
 			return b, withIndex(err, i)
 		}
@@ -427,10 +521,6 @@ func (e *encoder) msgpackDict(b []byte, d *py.Dict) ([]byte, error) {
 		k, v := d.At(i)
 		switch kk := k.(type) {
 		case string:
-			if len(kk) < 32 && isASCII(kk) {
-				b = append(append(b, 0xa0|byte(len(kk))), kk...)
-				break
-			}
 			b, err = appendMsgpackStr(b, kk, k)
 		case py.Markup: // msgspec accepts str subclasses as keys
 			b, err = appendMsgpackStr(b, string(kk), k)
