@@ -22,13 +22,14 @@
 #                    is written beside it, as the same name with .png)
 #
 # What runs:
-#   Go, the library's own benchmarks: flaskcookie (Decode = open, Encode = save),
-#     pickle (Unmarshal, Marshal), msgspec (MarshalMsgpack, UnmarshalMsgpack),
-#     chimw (BenchmarkRedis: per-request cost with Redis sessions, BenchmarkBaseline);
-#   Go, in modules of their own so that the library does not depend on them:
-#     internal/perf (gopickle and og-rek, the standard-library floors of the
-#     cookie), msgspec/internal/vmbench (vmihailenco/msgpack/v5) and
-#     chimw/internal/scsbench (alexedwards/scs with its go-redis store);
+#   Go: the benchmarks of internal/perf, a module of its own so that the library
+#     does not depend on what it is compared with: flaskbridge (flaskcookie's
+#     Codec.Decode and EncodeAt, pickle's Unmarshal and Marshal, msgspec's
+#     MarshalMsgpack and UnmarshalMsgpack, chimw with Redis sessions), the Go
+#     alternatives (gopickle, og-rek, vmihailenco/msgpack/v5, alexedwards/scs
+#     with its go-redis store) and the standard-library floors of the cookie,
+#     each timed by one loop that reports the CPU time per operation beside
+#     the wall-clock time;
 #   Python: scripts/bench_py.py (Flask 3.1's cookie serializer and CPython's C
 #     pickle in .venv/flask31, msgspec in .venv/msgspec022);
 #   end to end: scripts/bench_e2e.sh (the shared-login example's Go server and
@@ -101,38 +102,24 @@ start=$(date +%s)
 	echo "commit=$commit"
 } >"$out/meta.txt"
 
-# The test binaries, built once: NAME DIR PACKAGE.
+# The benchmarks, built once.
 log "building the benchmarks"
-build() { (cd "$2" && $GO test -c -o "$bin/$1.test" "$3"); }
-build flaskcookie . ./flaskcookie
-build pickle . ./pickle
-build msgspec . ./msgspec
-build chimw . ./chimw
-build perf internal/perf .
-build vmbench msgspec/internal/vmbench .
-build scsbench chimw/internal/scsbench .
-(cd internal/perf && $GO build -o "$bin/perfreport" ./cmd/perfreport)
+(cd internal/perf && $GO test -c -o "$bin/perf.test" . && $GO build -o "$bin/perfreport" ./cmd/perfreport)
 # benchstat is fetched and built before the timings start.
 $GO run "$BENCHSTAT" -h >/dev/null 2>&1 || true
 
-# gobench NAME DIR CPU PATTERN: one sample of each benchmark, appended to go.txt.
+# gobench CPU PATTERN: one sample of each benchmark, appended to go.txt.
 gobench() {
 	local cpu=()
-	[ "$3" != default ] && cpu=(-test.cpu "$3")
-	(cd "$2" && "$bin/$1.test" -test.run '^$' -test.bench "$4" -test.benchmem \
+	[ "$1" != default ] && cpu=(-test.cpu "$1")
+	(cd internal/perf && "$bin/perf.test" -test.run '^$' -test.bench "$2" -test.benchmem \
 		-test.benchtime "$BENCH_TIME" -test.count 1 "${cpu[@]}") >>"$out/go.txt"
 }
 
 for round in $(seq 1 "$BENCH_COUNT"); do
 	log "round $round of $BENCH_COUNT"
-	gobench flaskcookie flaskcookie 1 '^Benchmark(Decode|Encode)$'
-	gobench pickle pickle 1 '^Benchmark(Unmarshal|Marshal)$'
-	gobench msgspec msgspec 1 '^Benchmark(MarshalMsgpack|UnmarshalMsgpack)$'
-	gobench perf internal/perf 1 .
-	gobench vmbench msgspec/internal/vmbench 1 '^BenchmarkVM(Marshal|Unmarshal)$'
-	gobench chimw chimw default '^BenchmarkRedis$/^(read|write)$'
-	gobench chimw chimw default '^BenchmarkBaseline$'
-	gobench scsbench chimw/internal/scsbench default '^BenchmarkSCSRedis$/^(read|write)$'
+	gobench 1 '^Benchmark(Cookie|Floor|HMAC|Base64|Inflate|JSON|Pickle|Gopickle|Ogrek|Msgpack|Vmihailenco)'
+	gobench default '^BenchmarkHTTP'
 	.venv/flask31/bin/python scripts/bench_py.py --suite cookie --suite pickle \
 		--min-time "$min_time" --round "$round" --out "$out/py.jsonl"
 	.venv/msgspec022/bin/python scripts/bench_py.py --suite msgspec \

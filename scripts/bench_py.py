@@ -20,7 +20,10 @@ Suites:
 
 Each call of this script takes --repeat samples of each operation; a sample
 is one timeit run of `number` calls, `number` chosen (as timeit's autorange
-does) so that a run lasts at least --min-time seconds. scripts/bench.sh
+does) so that a run lasts at least --min-time seconds, and records both the
+wall-clock time (timeit's perf_counter) and the CPU time of the process
+(time.process_time) per call: on a shared machine, a process that waits
+for a core is slowed in wall-clock time but not in CPU time. scripts/bench.sh
 calls it once per round, between rounds of the Go benchmarks, so that both
 sides see the same load on the machine. The garbage collector stays on
 (timeit turns it off by default): Go's figures include its collector too.
@@ -151,10 +154,14 @@ def main():
         for group, op, name, fn in ops:
             timer = timeit.Timer(fn, setup=gc.enable, timer=time.perf_counter)
             number = calibrate(timer, args.min_time)
-            for t in timer.repeat(repeat=args.repeat, number=number):
+            for _ in range(args.repeat):
+                cpu0 = time.process_time()
+                wall = timer.timeit(number)
+                cpu = time.process_time() - cpu0
                 lines.append({
                     "kind": "sample", "group": group, "op": op, "payload": name,
-                    "round": args.round, "number": number, "ns": t / number * 1e9,
+                    "round": args.round, "number": number,
+                    "ns": wall / number * 1e9, "cpu_ns": cpu / number * 1e9,
                 })
     with open(args.out, "a") as f:
         for line in lines:

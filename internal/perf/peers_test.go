@@ -32,11 +32,7 @@ func benchPeer(b *testing.B, name string, encode bool) {
 		if run == nil {
 			b.Skip("no encoder")
 		}
-		for b.Loop() {
-			if err := run(); err != nil {
-				b.Fatal(err)
-			}
-		}
+		measure(b, run)
 	})
 }
 

@@ -81,7 +81,7 @@ func drawChart(file, title string, bars []bar) error {
 	}
 
 	text(img, 12, 20, title, colText)
-	text(img, 12, 38, "their time / our time, log scale: right of 1x ours is faster. | target, - spread (min to max of the samples)", colAxis)
+	text(img, 12, 38, "their CPU time / our CPU time (end to end: requests/s and latency), log scale: right of 1x ours is faster. | target, - spread", colAxis)
 
 	// Grid: 1, 2, 5 of each decade.
 	plotTop, plotBottom := topMargin, height-bottomPad

@@ -15,9 +15,11 @@ import (
 var benchLine = regexp.MustCompile(`^Benchmark(\S+?)(?:-\d+)?\s+\d+\s+(.*)$`)
 
 // readGo reads the raw output of the Go benchmarks into stats keyed by
-// "<package>/<name>", such as "flaskcookie/Decode/login": the package is
-// the last element of the pkg: line before the benchmark.
-func readGo(file string, into map[string]*Stat) (cpu string, err error) {
+// "<package>/<name>", such as "perf/CookieOpen/login": the package is the
+// last element of the pkg: line before the benchmark. The CPU time per
+// operation (cpu-ns/op) is the sample; a benchmark without it counts its
+// wall-clock time.
+func readGo(file string, into map[string]*Stat) (cpuModel string, err error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return "", err
@@ -32,7 +34,7 @@ func readGo(file string, into map[string]*Stat) (cpu string, err error) {
 			continue
 		}
 		if c, ok := strings.CutPrefix(line, "cpu: "); ok {
-			cpu = strings.TrimSpace(c)
+			cpuModel = strings.TrimSpace(c)
 			continue
 		}
 		m := benchLine.FindStringSubmatch(line)
@@ -46,6 +48,7 @@ func readGo(file string, into map[string]*Stat) (cpu string, err error) {
 			into[key] = s
 		}
 		fields := strings.Fields(m[2])
+		wall, cpu := -1.0, -1.0
 		for i := 0; i+1 < len(fields); i += 2 {
 			v, err := strconv.ParseFloat(fields[i], 64)
 			if err != nil {
@@ -53,7 +56,9 @@ func readGo(file string, into map[string]*Stat) (cpu string, err error) {
 			}
 			switch fields[i+1] {
 			case "ns/op":
-				s.Samples = append(s.Samples, v)
+				wall = v
+			case "cpu-ns/op":
+				cpu = v
 			case "B/op":
 				s.Bytes = append(s.Bytes, v)
 				s.HasAllocs = true
@@ -62,6 +67,15 @@ func readGo(file string, into map[string]*Stat) (cpu string, err error) {
 				s.HasAllocs = true
 			}
 		}
+		if wall >= 0 {
+			s.Wall = append(s.Wall, wall)
+			if cpu < 0 {
+				cpu = wall
+			}
+		}
+		if cpu >= 0 {
+			s.Samples = append(s.Samples, cpu)
+		}
 	}
-	return cpu, sc.Err()
+	return cpuModel, sc.Err()
 }

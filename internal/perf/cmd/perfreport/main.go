@@ -200,9 +200,12 @@ func firstLine(s string) string {
 func (r *report) e2eResults() {
 	for _, s := range r.e2e {
 		r.stats["e2e/"+s.Name+"/per-request"] = s.stat(func(x e2eRun) float64 { return 1e9 / x.RPS })
+		r.stats["e2e/"+s.Name+"/per-request"].wallToo()
 		r.stats["e2e/"+s.Name+"/rps"] = s.stat(func(x e2eRun) float64 { return x.RPS })
 		r.stats["e2e/"+s.Name+"/p50"] = s.stat(func(x e2eRun) float64 { return x.P50 })
 		r.stats["e2e/"+s.Name+"/p99"] = s.stat(func(x e2eRun) float64 { return x.P99 })
+		r.stats["e2e/"+s.Name+"/p50"].wallToo()
+		r.stats["e2e/"+s.Name+"/p99"].wallToo()
 		r.stats["e2e/"+s.Name+"/cpu"] = s.stat(func(x e2eRun) float64 { return x.CPUPerReq })
 	}
 	a := area{

@@ -193,18 +193,35 @@ func measurementRows(a area, stats map[string]*Stat) [][]string {
 				cells = append(cells, p)
 			}
 			if s == nil || s.N() == 0 {
-				cells = append(cells, "-", "-", "-", "-", "-")
+				cells = append(cells, "-", "-", "-", "-", "-", "-")
 			} else {
 				bytes, allocs := "-", "-"
 				if s.HasAllocs {
 					bytes, allocs = fmtCount(median(s.Bytes)), fmtCount(median(s.Allocs))
 				}
-				cells = append(cells, fmtNs(s.Median()), fmtRange(s.Min(), s.Max()), fmt.Sprint(s.N()), bytes, allocs)
+				wall := "-"
+				if len(s.Wall) > 0 {
+					wall = fmtNs(median(s.Wall)) + " (" + fmtRange(minOf(s.Wall), maxOf(s.Wall)) + ")"
+				}
+				cells = append(cells, fmtNs(s.Median()), fmtRange(s.Min(), s.Max()), wall, fmt.Sprint(s.N()), bytes, allocs)
 			}
 			rows = append(rows, cells)
 		}
 	}
 	return rows
+}
+
+// wallRatioCell is the ratio of the wall-clock medians, in the direction
+// of the comparison.
+func wallRatioCell(r *result) string {
+	if !r.measured() || len(r.Ours.Wall) == 0 || len(r.Other.Wall) == 0 {
+		return "-"
+	}
+	o, t := median(r.Ours.Wall), median(r.Other.Wall)
+	if r.Way == otherOverOurs {
+		return fmtRatio(t / o)
+	}
+	return fmtRatio(o / t)
 }
 
 func ratioCell(r *result) string {

@@ -7,14 +7,16 @@ import (
 )
 
 // Stat summarises the samples of one measurement: times in ns per
-// operation (or another unit for the end-to-end figures).
+// operation. Samples hold the figure compared: the CPU time per operation
+// where the benchmark reports it (every micro-benchmark, Go and Python),
+// otherwise the wall-clock time; Wall holds the wall-clock times of the
+// same samples.
 type Stat struct {
-	Samples     []float64
-	Bytes       []float64 // B/op of each Go sample
-	Allocs      []float64 // allocs/op of each Go sample
-	HasAllocs   bool
-	Unit        string // "" for ns/op
-	Description string
+	Samples   []float64
+	Wall      []float64
+	Bytes     []float64 // B/op of each Go sample
+	Allocs    []float64 // allocs/op of each Go sample
+	HasAllocs bool
 }
 
 func median(xs []float64) float64 {
@@ -98,3 +100,7 @@ func fmtCount(x float64) string {
 	}
 	return fmt.Sprintf("%.0f", x)
 }
+
+// wallToo marks the samples as wall-clock times as well (latencies,
+// requests/s).
+func (s *Stat) wallToo() { s.Wall = s.Samples }
