@@ -2,6 +2,7 @@ package pickle
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -45,5 +46,41 @@ func TestStrBlocks(t *testing.T) {
 				t.Fatalf("n=%d size=%d: re-encoded bytes differ (memo sharing lost)", n, size)
 			}
 		}
+	}
+}
+
+// TestStrRunLimits checks that a list of str decoded without the stack
+// (appendStrRun) meets the limits and errors of the general path.
+func TestStrRunLimits(t *testing.T) {
+	items := make([]py.Value, 10)
+	for i := range items {
+		items[i] = fmt.Sprintf("item %d", i)
+	}
+	data, err := Marshal(&py.List{Items: items})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// PROTO, FRAME, EMPTY_LIST, MEMOIZE, MARK, then the items: the stack
+	// holds the list and 10 items; the memo the list and 10 items.
+	for _, c := range []struct {
+		opts DecodeOptions
+		ok   bool
+	}{
+		{DecodeOptions{MaxStack: 11}, true},
+		{DecodeOptions{MaxStack: 10}, false},
+		{DecodeOptions{MaxMemo: 11}, true},
+		{DecodeOptions{MaxMemo: 10}, false},
+		{DecodeOptions{MaxContainerLen: 10}, true},
+		{DecodeOptions{MaxContainerLen: 9}, false},
+		{DecodeOptions{MaxDepth: 1}, true},
+	} {
+		_, err := c.opts.Unmarshal(data)
+		if c.ok != (err == nil) || err != nil && !errors.Is(err, ErrLimit) {
+			t.Errorf("%+v: %v", c.opts, err)
+		}
+	}
+	bad := bytes.Replace(data, []byte("item 5"), []byte("item \xff"), 1)
+	if _, err := Unmarshal(bad); !errors.Is(err, ErrInvalid) {
+		t.Errorf("invalid UTF-8 in a run: %v", err)
 	}
 }

@@ -438,6 +438,9 @@ func (d *decoder) step() error {
 	}
 	switch d.op {
 	case opMark:
+		if d.appendStrRun() {
+			return nil
+		}
 		if len(d.marks) >= d.lim.maxStack {
 			return d.errf(ErrLimit, "more marks than MaxStack (%d)", d.lim.maxStack)
 		}
