@@ -65,7 +65,6 @@ type slabs struct {
 	block  []byte   // str memory: see str
 	from   int      // the input offset block's copy starts at
 	hdr    int      // where the next header goes in block
-	blocks [][]byte // every block, for strAt
 	strs   []string // headers that found no room in block
 	ints   []int64
 	floats []float64
@@ -103,8 +102,20 @@ func (b *slabs) entries(n int) []py.DictEntry {
 	return b.ents[start : start : start+n]
 }
 
+// firstDicts are the first slabs of dicts and entries.
+type firstDicts struct {
+	dicts [1]py.Dict
+	ents  [6]py.DictEntry
+}
+
 // dict returns a new empty dict, carved from a slab of dicts.
 func (b *slabs) dict() *py.Dict {
+	if cap(b.dicts) == 0 && cap(b.ents) == 0 {
+		// The first dicts and their entries in one allocation: all a
+		// small session needs.
+		f := new(firstDicts)
+		b.dicts, b.ents = f.dicts[:0], f.ents[:0]
+	}
 	if len(b.dicts) == cap(b.dicts) {
 		b.dicts = make([]py.Dict, 0, min(max(1, 2*cap(b.dicts)), 64))
 	}
@@ -134,7 +145,7 @@ const strHeader = int(unsafe.Sizeof(""))
 var emptyStr py.Value = ""
 
 // str boxes data[start:end] as a str. It also returns the offset of its
-// header in the last block, or -1 when it has none there (see strRef).
+// header in the block, or -1 when it has none there (see strRef).
 func (b *slabs) str(data []byte, start, end int) (py.Value, int32) {
 	if at := b.hdr; at+strHeader <= len(b.block) && start >= b.from && start < end {
 		h := (*[2]uintptr)(unsafe.Pointer(&b.block[at]))
@@ -153,9 +164,12 @@ func (b *slabs) strSlow(data []byte, start, end int) (py.Value, int32) {
 	if !slabsWork {
 		return string(data[start:end]), -1
 	}
-	if b.block == nil || start < b.from {
+	if b.block == nil {
 		b.newBlock(data, start)
 		return b.str(data, start, end)
+	}
+	if start < b.from {
+		return string(data[start:end]), -1 // not in the block (never so far)
 	}
 	// No room for headers left: a slab header pointing into the block.
 	if len(b.strs) == cap(b.strs) {
@@ -172,28 +186,26 @@ func (b *slabs) newBlock(data []byte, start int) {
 	b.block = make([]byte, n+max(rest*3/4, 8*strHeader)&^7)
 	copy(b.block, data[start:])
 	b.from, b.hdr = start, n
-	b.blocks = append(b.blocks, b.block)
 }
 
-// strRef tells where in the blocks the str v has its header, when it has
+// strRef tells where in the block the str v has its header, when it has
 // one there: the memo keeps that pointer-free reference instead of v.
-func (b *slabs) strRef(v py.Value) (block, at int32, ok bool) {
+func (b *slabs) strRef(v py.Value) (at int32, ok bool) {
 	e := (*eface)(unsafe.Pointer(&v))
-	k := len(b.blocks)
-	if e.typ != stringType || k == 0 {
-		return 0, 0, false
+	if e.typ != stringType || b.block == nil {
+		return 0, false
 	}
 	base := uintptr(unsafe.Pointer(unsafe.SliceData(b.block)))
 	p := uintptr(e.data)
 	if p < base || p >= base+uintptr(b.hdr) {
-		return 0, 0, false
+		return 0, false
 	}
-	return int32(k - 1), int32(p - base), true
+	return int32(p - base), true
 }
 
-// strAt returns the str strRef described.
-func (b *slabs) strAt(block, at int32) py.Value {
-	return makeBox(stringType, unsafe.Pointer(&b.blocks[block][at]))
+// strAt returns the str whose header is at offset at of the block.
+func (b *slabs) strAt(at int32) py.Value {
+	return makeBox(stringType, unsafe.Pointer(&b.block[at]))
 }
 
 // boxStrAt writes a header and a copy of src at the start of mem (8-byte

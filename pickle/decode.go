@@ -64,9 +64,9 @@ func (o DecodeOptions) decode(data []byte) (py.Value, int, int, error) {
 		// Only the pickle itself counts: look for its end within the limit.
 		data = data[:lim.maxInput]
 	}
-	d := decoderPool.Get().(*decoder)
+	d := decoderPool.Get().(*decoder) // clean: new, or cleared by release
 	defer d.release()
-	d.reset(lim, data, nil)
+	d.lim, d.data = lim, data
 	d.strict, d.buffers, d.persistentFn = o.Strict, o.Buffers, o.Persistent
 	v, n, err := d.run()
 	if err == nil && d.shared != nil {
@@ -124,14 +124,14 @@ func isTruncation(err error) bool {
 	return ok && e.Err == ErrTruncated
 }
 
-// memoEntry is one memo slot. It holds no pointer: a str of the decoder's
-// chunks (most memo entries) is kept as its place there, any other value
-// in memoVals. So filling and clearing the memo costs no write barriers.
+// memoEntry is one memo slot. It holds no pointer: a str with its header
+// in the decoder's block (most memo entries) is kept as its place there,
+// any other value in memoVals. So filling and clearing the memo costs no
+// write barriers.
 type memoEntry struct {
-	dep   int32
-	kind  uint8 // memoUnset, memoVal or memoStr
-	chunk int32 // memoStr: the chunk
-	at    int32 // memoStr: the offset in the chunk; memoVal: the index in memoVals
+	dep  int32
+	kind uint8 // memoUnset, memoVal or memoStr
+	at   int32 // memoStr: the offset of its header in the block; memoVal: the index in memoVals
 }
 
 const (
@@ -142,8 +142,8 @@ const (
 
 // memoEntryFor makes the memo entry of v.
 func (d *decoder) memoEntryFor(v py.Value, dep int32) memoEntry {
-	if c, at, ok := d.box.strRef(v); ok {
-		return memoEntry{dep: dep, kind: memoStr, chunk: c, at: at}
+	if at, ok := d.box.strRef(v); ok {
+		return memoEntry{dep: dep, kind: memoStr, at: at}
 	}
 	d.memoVals = append(d.memoVals, v)
 	return memoEntry{dep: dep, kind: memoVal, at: int32(len(d.memoVals) - 1)}
@@ -152,7 +152,7 @@ func (d *decoder) memoEntryFor(v py.Value, dep int32) memoEntry {
 // memoValue returns the value of a set memo entry.
 func (d *decoder) memoValue(e memoEntry) py.Value {
 	if e.kind == memoStr {
-		return d.box.strAt(e.chunk, e.at)
+		return d.box.strAt(e.at)
 	}
 	return d.memoVals[e.at]
 }
@@ -379,7 +379,7 @@ func (d *decoder) run() (py.Value, int, error) {
 					d.pos = end
 					// Protocol 4 memoizes each str right away.
 					if end < len(d.data) && d.data[end] == opMemoize && at >= 0 && d.identify == nil && d.pending == nil && d.memoCount == len(d.memo) && d.memoCount < d.lim.maxMemo {
-						d.memo = append(d.memo, memoEntry{kind: memoStr, chunk: int32(len(d.box.blocks) - 1), at: at})
+						d.memo = append(d.memo, memoEntry{kind: memoStr, at: at})
 						d.memoCount++
 						d.pos++
 					}
@@ -391,7 +391,7 @@ func (d *decoder) run() (py.Value, int, error) {
 			if d.pos < len(d.data) && len(d.stack) < d.lim.maxStack {
 				if idx := int(d.data[d.pos]); idx < len(d.memo) && d.memo[idx].kind == memoStr {
 					e := d.memo[idx]
-					d.stack = append(d.stack, d.box.strAt(e.chunk, e.at))
+					d.stack = append(d.stack, d.box.strAt(e.at))
 					d.deps = append(d.deps, e.dep|fromMemo)
 					d.stackHigh = max(d.stackHigh, len(d.stack))
 					d.pos++

@@ -77,7 +77,7 @@ scan:
 	for q := d.pos; q < p; k++ {
 		if data[q] == opBinGet {
 			e := memo[data[q+1]]
-			items[k] = d.box.strAt(e.chunk, e.at)
+			items[k] = d.box.strAt(e.at)
 			q += 2
 			continue
 		}
@@ -88,7 +88,7 @@ scan:
 		if q < p && data[q] == opMemoize {
 			q++
 			if at >= 0 {
-				memo = append(memo, memoEntry{kind: memoStr, chunk: int32(len(d.box.blocks) - 1), at: at})
+				memo = append(memo, memoEntry{kind: memoStr, at: at})
 			} else {
 				memo = append(memo, d.memoEntryFor(v, 0))
 			}
