@@ -128,7 +128,7 @@ func (b *slabs) str(s string) py.Value {
 // block, so the collector never needs to see it: the block is never
 // scanned, and a header is written as two plain words, without a write
 // barrier while the collector runs. The decoded value shares no memory
-// with data. The room for headers is a guess (a header per 16 bytes of
+// with data. The room for headers is a guess (a header per 21 bytes of
 // input, dict keys being shared: see fixKey); the headers of a message of
 // tinier strings go on in the slab of strings.
 func (b *slabs) strIn(data []byte, start, end int) py.Value {
@@ -163,7 +163,7 @@ func (b *slabs) strInSlow(data []byte, start, end int) py.Value {
 	if b.block == nil || start < b.from {
 		rest := len(data) - start
 		n := (rest + 7) &^ 7
-		b.block = make([]byte, n+max(rest, 8*strHeader)&^7)
+		b.block = make([]byte, n+max(rest*3/4, 8*strHeader)&^7)
 		copy(b.block, data[start:])
 		b.from, b.hdr = start, n
 		return b.strIn(data, start, end)
