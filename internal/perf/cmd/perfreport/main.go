@@ -17,7 +17,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"strings"
 
 	"github.com/flaskbridge/flaskbridge/internal/perf"
@@ -265,21 +264,15 @@ func (r *report) collectVersions(root string) [][]string {
 		v = append(v, []string{"Python (msgspec)", m.Python + " (" + relTo(root, m.Executable) + ")"})
 		v = append(v, []string{"msgspec", m.Packages["msgspec"]})
 	}
-	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, d := range info.Deps {
-			switch d.Path {
-			case "github.com/kisielk/og-rek", "github.com/nlpodyssey/gopickle":
-				v = append(v, []string{d.Path, d.Version})
-			}
-		}
-	}
-	for _, m := range []struct{ gomod, path string }{
-		{"msgspec/internal/vmbench/go.mod", "github.com/vmihailenco/msgpack/v5"},
-		{"chimw/internal/scsbench/go.mod", "github.com/alexedwards/scs/v2"},
-		{"chimw/internal/scsbench/go.mod", "github.com/alexedwards/scs/goredisstore"},
-		{"go.mod", "github.com/redis/go-redis/v9"},
+	for _, path := range []string{
+		"github.com/nlpodyssey/gopickle",
+		"github.com/kisielk/og-rek",
+		"github.com/vmihailenco/msgpack/v5",
+		"github.com/alexedwards/scs/v2",
+		"github.com/alexedwards/scs/goredisstore",
+		"github.com/redis/go-redis/v9",
 	} {
-		v = append(v, []string{m.path, requiredVersion(filepath.Join(root, m.gomod), m.path)})
+		v = append(v, []string{path, requiredVersion(filepath.Join(root, "internal", "perf", "go.mod"), path)})
 	}
 	if b := r.meta["benchstat"]; b != "" {
 		v = append(v, []string{"benchstat", b})

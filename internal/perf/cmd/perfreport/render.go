@@ -18,6 +18,42 @@ func (r *report) targets() []*result {
 	return out
 }
 
+// byGoal says, for each target, in how many cases it is met.
+func (r *report) byGoal() []string {
+	var goals []string
+	cases := map[string][]*result{}
+	for _, res := range r.targets() {
+		if _, ok := cases[res.Goal]; !ok {
+			goals = append(goals, res.Goal)
+		}
+		cases[res.Goal] = append(cases[res.Goal], res)
+	}
+	var out []string
+	for _, g := range goals {
+		var met, notMet, na []string
+		for _, res := range cases[g] {
+			name := caseName(res)
+			switch {
+			case !res.measured():
+				na = append(na, name)
+			case res.Met():
+				met = append(met, name)
+			default:
+				notMet = append(notMet, fmt.Sprintf("%s: %s", name, ratioCell(res)))
+			}
+		}
+		line := fmt.Sprintf("%s: met in %d of %d measured cases", g, len(met), len(met)+len(notMet))
+		if len(notMet) > 0 {
+			line += "; not met: " + strings.Join(notMet, ", ")
+		}
+		if len(na) > 0 {
+			line += "; no figure: " + strings.Join(na, ", ")
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
 func caseName(res *result) string {
 	if res.Payload == "" {
 		return res.Name
@@ -87,7 +123,11 @@ func (r *report) markdown(chart string) string {
 			}
 		}
 	}
-	fmt.Fprintf(&b, "%d of %d measured cases meet their target at the median.\n\n", met, total)
+	fmt.Fprintf(&b, "%d of %d measured cases meet their target at the median. By target:\n\n", met, total)
+	for _, g := range r.byGoal() {
+		b.WriteString("- " + g + "\n")
+	}
+	b.WriteString("\n")
 	table(&b, []string{"target", "case", "ratio", "spread", "wall-clock ratio", "target", "status"}, trows)
 	fmt.Fprintf(&b, "![Speed against each comparison](%s)\n\n", chart)
 	b.WriteString("The chart shows every comparison as their CPU time / our CPU time on a log scale (bars right of 1× mean flaskbridge is ")

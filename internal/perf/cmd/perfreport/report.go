@@ -228,6 +228,11 @@ func ratioCell(r *result) string {
 	if !r.measured() {
 		return "-"
 	}
+	// A ratio that rounds to its target is shown with one more digit, so
+	// that the figure agrees with the status.
+	if r.Target > 0 && r.Ratio < 10 && fmtRatio(r.Ratio) == fmtRatio(r.Target) && r.Ratio != r.Target {
+		return fmt.Sprintf("%.3f×", r.Ratio)
+	}
 	return fmtRatio(r.Ratio)
 }
 
