@@ -231,7 +231,11 @@ func ratioCell(r *result) string {
 	// A ratio that rounds to its target is shown with one more digit, so
 	// that the figure agrees with the status.
 	if r.Target > 0 && r.Ratio < 10 && fmtRatio(r.Ratio) == fmtRatio(r.Target) && r.Ratio != r.Target {
-		return fmt.Sprintf("%.3f×", r.Ratio)
+		for d := 3; ; d++ {
+			if a, b := fmt.Sprintf("%.*f", d, r.Ratio), fmt.Sprintf("%.*f", d, r.Target); a != b || d == 6 {
+				return a + "×"
+			}
+		}
 	}
 	return fmtRatio(r.Ratio)
 }
