@@ -50,29 +50,71 @@ func checkBoxing() bool {
 
 // slabs hold the values of one decoding.
 type slabs struct {
-	strs   []string
-	ints   []int64
-	floats []float64
-	dicts  []py.Dict
-	lists  []py.List
-	items  []py.Value
+	strs    []string
+	ints    []int64
+	floats  []float64
+	dicts   []py.Dict
+	lists   []py.List
+	items   []py.Value
+	entries []py.DictEntry
+
+	presized uint8 // the kinds whose first slab was sized from the text
 }
 
-// presize makes the first slabs about as large as the text needs: one
-// string per two quotes at most, one dict per brace, one list per bracket.
-func (b *slabs) presize(text string) {
+// The kinds of slabs presize makes.
+const (
+	slabStrs uint8 = 1 << iota
+	slabDicts
+	slabLists
+	slabEntries
+)
+
+// next returns the size of the next slab of a kind, the last one holding
+// c: small after a slab presize made (the estimate was close), then
+// doubling.
+func (b *slabs) next(kind uint8, c int) int {
+	if b.presized&kind != 0 {
+		b.presized &^= kind
+		return max(8, c/4)
+	}
+	return slabSize(c)
+}
+
+// presize makes the first slabs about as large as the text needs, and
+// returns an estimate of the number of array items. Strings take two quotes
+// each, less the keys (one per colon), which repeat and are interned; a
+// dict takes a brace and its entries a colon each; an array takes a
+// bracket and its items the commas that do not separate dict entries,
+// plus one.
+func (b *slabs) presize(text string) (items int) {
 	if len(text) < 64 {
-		return
+		return 0
 	}
-	if n := strings.Count(text, `"`) / 2; n > 8 {
+	quotes := strings.Count(text, `"`)
+	colons := strings.Count(text, ":")
+	braces := strings.Count(text, "{")
+	brackets := strings.Count(text, "[")
+	if n := quotes/2 - colons + min(colons, 16); n > 0 {
 		b.strs = make([]string, 0, min(n, 4096))
+		b.presized |= slabStrs
 	}
-	if n := strings.Count(text, "{"); n > 8 {
-		b.dicts = make([]py.Dict, 0, min(n, 1024))
+	if braces > 0 {
+		b.dicts = make([]py.Dict, 0, min(braces, 1024))
+		b.presized |= slabDicts
 	}
-	if n := strings.Count(text, "["); n > 8 {
-		b.lists = make([]py.List, 0, min(n, 1024))
+	if brackets > 0 {
+		b.lists = make([]py.List, 0, min(brackets, 1024))
+		b.presized |= slabLists
 	}
+	if colons > 0 {
+		b.entries = make([]py.DictEntry, 0, min(colons, 4096))
+		b.presized |= slabEntries
+	}
+	if brackets == 0 {
+		return 0
+	}
+	commas := strings.Count(text, ",")
+	return max(commas-colons+braces+brackets, 0) + 8
 }
 
 // slabSize is the size of the next slab: small for small documents,
@@ -84,7 +126,7 @@ func (b *slabs) str(s string) py.Value {
 		return s
 	}
 	if len(b.strs) == cap(b.strs) {
-		b.strs = make([]string, 0, slabSize(cap(b.strs)))
+		b.strs = make([]string, 0, b.next(slabStrs, cap(b.strs)))
 	}
 	b.strs = append(b.strs, s)
 	return box(stringType, unsafe.Pointer(&b.strs[len(b.strs)-1]))
@@ -112,25 +154,38 @@ func (b *slabs) float(f float64) py.Value {
 	return box(float64Type, unsafe.Pointer(&b.floats[len(b.floats)-1]))
 }
 
-// dict returns an empty dict with room for n entries.
+// dict returns an empty dict with room for n entries, carved from a slab
+// when it is small.
 func (b *slabs) dict(n int) *py.Dict {
 	if len(b.dicts) == cap(b.dicts) {
-		b.dicts = make([]py.Dict, 0, min(slabSize(cap(b.dicts)), 256))
+		b.dicts = make([]py.Dict, 0, min(b.next(slabDicts, cap(b.dicts)), 256))
 	}
 	b.dicts = b.dicts[:len(b.dicts)+1]
 	d := &b.dicts[len(b.dicts)-1]
-	d.Grow(n)
+	if n == 0 {
+		return d
+	}
+	if n > 64 {
+		d.Grow(n)
+		return d
+	}
+	if cap(b.entries)-len(b.entries) < n {
+		b.entries = make([]py.DictEntry, 0, max(n, b.next(slabEntries, cap(b.entries))))
+	}
+	start := len(b.entries)
+	b.entries = b.entries[:start+n]
+	d.UseBuffer(b.entries[start : start : start+n])
 	return d
 }
 
-// list returns a list holding a copy of items.
+// list returns a list of items, which it keeps.
 func (b *slabs) list(items []py.Value) *py.List {
 	if len(b.lists) == cap(b.lists) {
-		b.lists = make([]py.List, 0, min(slabSize(cap(b.lists)), 256))
+		b.lists = make([]py.List, 0, min(b.next(slabLists, cap(b.lists)), 256))
 	}
 	b.lists = b.lists[:len(b.lists)+1]
 	l := &b.lists[len(b.lists)-1]
-	l.Items = b.copyItems(items)
+	l.Items = items
 	return l
 }
 

@@ -53,7 +53,7 @@ func UnmarshalString(text string, o DecodeOptions) (py.Value, error) {
 	d := decoders.Get().(*decoder)
 	defer d.release()
 	d.s, d.maxDepth, d.hook, d.depth = text, o.MaxDepth, o.Hook, 0
-	d.presize(text)
+	d.valsHint = d.presize(text)
 	if d.maxDepth <= 0 {
 		d.maxDepth = DefaultMaxDepth
 	}
@@ -70,14 +70,20 @@ func UnmarshalString(text string, o DecodeOptions) (py.Value, error) {
 
 var decoders = sync.Pool{New: func() any { return new(decoder) }}
 
-// release returns the decoder to the pool: its stacks are kept, its slabs
+// release returns the decoder to the pool: its stacks for objects are
+// kept, its slabs and its stack for arrays (where the items of lists stay)
 // belong to the decoded value.
 func (d *decoder) release() {
-	d.s, d.hook, d.slabs = "", nil, slabs{}
-	clear(d.vals[:cap(d.vals)])
-	clear(d.kvals[:cap(d.kvals)])
-	clear(d.keys[:cap(d.keys)])
-	d.vals, d.kvals, d.keys = d.vals[:0], d.kvals[:0], d.keys[:0]
+	d.s, d.hook, d.slabs, d.vals = "", nil, slabs{}, nil
+	high := max(d.high, len(d.keys)) // an error leaves keys on the stack
+	clear(d.kvals[:high])
+	clear(d.keys[:high])
+	d.high = 0
+	d.kvals, d.keys = d.kvals[:0], d.keys[:0]
+	for _, h := range d.keyUsed {
+		d.keyTable[h] = internedKey{}
+	}
+	d.keyUsed, d.keyMap = d.keyUsed[:0], nil
 	if cap(d.buf) > 64<<10 {
 		d.buf = nil
 	}
@@ -90,10 +96,72 @@ type decoder struct {
 	maxDepth int
 	hook     func(string, py.Value) (py.Value, bool, error)
 	vals     []py.Value // items of the arrays being read
+	valsHint int        // the first capacity of vals
 	keys     []string   // keys of the objects being read
 	kvals    []py.Value // their values
+	high     int        // the most keys and kvals held at once
 	buf      []byte     // unescaping scratch
 	slabs
+
+	// The keys boxed so far, for interning: an open-addressing table of
+	// the first keys, the indexes in use, and a map for any further keys.
+	keyTable [keyTableSize]internedKey
+	keyUsed  []uint8
+	keyMap   map[string]py.Value
+}
+
+const (
+	keyTableSize = 64
+	keyTableMax  = 32 // keys in the table at most, for short probes
+)
+
+type internedKey struct {
+	s string
+	v py.Value
+}
+
+// key returns the boxed str for a dict key. Equal keys of one document
+// share one string, as json.loads shares one str object among them.
+func (d *decoder) key(s string) py.Value {
+	if len(s) == 0 {
+		return ""
+	}
+	h := (uint32(len(s)) ^ uint32(s[0])<<8 ^ uint32(s[len(s)/2])<<16 ^ uint32(s[len(s)-1])<<24) * 0x9E3779B1 >> 26
+	for {
+		e := &d.keyTable[h%keyTableSize]
+		if e.v == nil {
+			break
+		}
+		if e.s == s {
+			return e.v
+		}
+		h++
+	}
+	if len(d.keyUsed) >= keyTableMax {
+		if v, ok := d.keyMap[s]; ok {
+			return v
+		}
+		if d.keyMap == nil {
+			d.keyMap = make(map[string]py.Value)
+		}
+		v := d.slabs.str(s)
+		d.keyMap[s] = v
+		return v
+	}
+	v := d.slabs.str(s)
+	d.keyTable[h%keyTableSize] = internedKey{s, v}
+	d.keyUsed = append(d.keyUsed, uint8(h%keyTableSize))
+	return v
+}
+
+// push adds v to the array items being read.
+func (d *decoder) push(v py.Value) {
+	if len(d.vals) == cap(d.vals) {
+		n := max(2*len(d.vals), d.valsHint, 8)
+		d.valsHint = 0
+		d.vals = append(make([]py.Value, 0, n), d.vals...)
+	}
+	d.vals = append(d.vals, v)
 }
 
 func (d *decoder) ws(i int) int {
@@ -184,7 +252,7 @@ func (d *decoder) number(i int) (py.Value, int, error) {
 		return nil, start, syntaxErr(start, "expecting value")
 	}
 	intEnd := i
-	float := false
+	float, exp := false, false
 	if i+1 < len(s) && s[i] == '.' && isDigit(s[i+1]) {
 		i += 2
 		for i < len(s) && isDigit(s[i]) {
@@ -202,7 +270,12 @@ func (d *decoder) number(i int) (py.Value, int, error) {
 				j++
 			}
 			i = j
-			float = true
+			float, exp = true, true
+		}
+	}
+	if float && !exp {
+		if f, ok := shortDecimal(s[start:intEnd], s[intEnd+1:i]); ok {
+			return d.float(f), i, nil
 		}
 	}
 	if float {
@@ -236,6 +309,35 @@ func (d *decoder) number(i int) (py.Value, int, error) {
 	return b, i, nil
 }
 
+// exactPow10 are the powers of ten a float64 holds exactly.
+var exactPow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// shortDecimal is the float of the decimal number intPart.fracPart (intPart
+// with its sign) when it has at most 15 digits: the digits as an integer
+// and the power of ten are then both exact, and one division rounds
+// correctly, as float() does.
+func shortDecimal(intPart, fracPart string) (float64, bool) {
+	neg := intPart[0] == '-'
+	if neg {
+		intPart = intPart[1:]
+	}
+	if len(intPart)+len(fracPart) > 15 {
+		return 0, false
+	}
+	var m uint64
+	for k := 0; k < len(intPart); k++ {
+		m = m*10 + uint64(intPart[k]-'0')
+	}
+	for k := 0; k < len(fracPart); k++ {
+		m = m*10 + uint64(fracPart[k]-'0')
+	}
+	f := float64(m) / exactPow10[len(fracPart)]
+	if neg {
+		f = -f
+	}
+	return f, true
+}
+
 // strStop marks the bytes that end the fast scan of a string: the quote,
 // the backslash and the control characters json.loads refuses.
 var strStop = func() (t [256]bool) {
@@ -256,8 +358,9 @@ const (
 // or len(s); it looks at eight bytes at a time.
 func plainRun(s string, i int) int {
 	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
 		q := x ^ (lsb * '"')
 		b := x ^ (lsb * '\\')
 		// A byte is flagged when it is zero in q or b, or below 0x20 in
@@ -389,7 +492,7 @@ func (d *decoder) array(i int) (py.Value, int, error) {
 		if err != nil {
 			return nil, j, err
 		}
-		d.vals = append(d.vals, v)
+		d.push(v)
 		i = d.ws(j)
 		if i < len(s) && s[i] == ',' {
 			i = d.ws(i + 1)
@@ -400,11 +503,19 @@ func (d *decoder) array(i int) (py.Value, int, error) {
 		}
 		return nil, i, syntaxErr(i, "expecting ',' delimiter")
 	}
-	l := d.list(d.vals[base:])
-	clear(d.vals[base:])
-	d.vals = d.vals[:base]
+	var items []py.Value
+	if n := len(d.vals) - base; base == 0 {
+		// No array around this one has items yet: the list keeps its
+		// items where they are, and the stack goes on past them.
+		items = d.vals[:n:n]
+		d.vals = d.vals[n:n]
+	} else {
+		items = d.copyItems(d.vals[base:])
+		clear(d.vals[base:])
+		d.vals = d.vals[:base]
+	}
 	d.depth--
-	return l, i + 1, nil
+	return d.list(items), i + 1, nil
 }
 
 // dedupIndexMin is the object size from which duplicate keys are found
@@ -491,12 +602,12 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 	if !done {
 		dict := d.dict(n)
 		for k := base; k < base+n; k++ {
-			dict.Append(d.slabs.str(d.keys[k]), d.kvals[k])
+			dict.Append(d.key(d.keys[k]), d.kvals[k])
 		}
 		out = dict
 	}
-	clear(d.keys[base:])
-	clear(d.kvals[base:])
+	// The stacks are cleared up to their highest mark on release.
+	d.high = max(d.high, len(d.keys))
 	d.keys = d.keys[:base]
 	d.kvals = d.kvals[:base]
 	d.depth--

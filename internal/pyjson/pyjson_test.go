@@ -2,10 +2,14 @@ package pyjson
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/big"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/flaskbridge/flaskbridge/py"
 )
@@ -211,4 +215,137 @@ func FuzzUnmarshal(f *testing.F) {
 			t.Fatalf("%q: %s then %s", data, text, again)
 		}
 	})
+}
+
+// TestShortDecimal compares the fast path for short decimals with
+// strconv.ParseFloat.
+func TestShortDecimal(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for i := 0; i < 200000; i++ {
+		ip := strconv.FormatUint(rng.Uint64N(1_000_000_000)>>rng.UintN(30), 10)
+		fp := fmt.Sprintf("%09d", rng.Uint64N(1_000_000_000))[:1+rng.IntN(9)]
+		if rng.IntN(2) == 0 {
+			ip = "-" + ip
+		}
+		text := ip + "." + fp
+		want, _ := strconv.ParseFloat(text, 64)
+		got, ok := shortDecimal(ip, fp)
+		if digits := len(strings.TrimPrefix(ip, "-")) + len(fp); ok != (digits <= 15) {
+			t.Fatalf("%s: ok %v with %d digits", text, ok, digits)
+		}
+		if ok && math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("%s: %v, want %v", text, got, want)
+		}
+	}
+	for _, text := range []string{"-0.0", "0.0", "999999999999999.0", "0.000000000000001", "123456789012345.6"} {
+		v, err := Unmarshal([]byte(text), DecodeOptions{})
+		want, _ := strconv.ParseFloat(text, 64)
+		if f, ok := v.(float64); err != nil || !ok || math.Float64bits(f) != math.Float64bits(want) {
+			t.Errorf("%s: %v (%v), want %v", text, v, err, want)
+		}
+	}
+}
+
+// TestKeysInterned checks that equal keys of one document share one
+// string, as the keys json.loads makes share one str object, beyond the
+// table of interned keys too, and that two documents share nothing.
+func TestKeysInterned(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[")
+	for i := 0; i < 300; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"k%d":1,"common":2,"":3}`, i%100)
+	}
+	b.WriteString("]")
+	seen := map[string]*byte{}
+	var first *py.List
+	for round := 0; round < 2; round++ {
+		v, err := Unmarshal([]byte(b.String()), DecodeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := v.(*py.List)
+		if round == 0 {
+			first = l
+		}
+		for _, it := range l.Items {
+			for k := range it.(*py.Dict).Keys() {
+				s := k.(string)
+				p := unsafe.StringData(s)
+				if q, ok := seen[s]; !ok {
+					seen[s] = p
+				} else if round == 0 && q != p && s != "" {
+					t.Fatalf("key %q: two strings", s)
+				} else if round == 1 && q == p && s != "" {
+					t.Fatalf("key %q: shared with the first document", s)
+				}
+			}
+		}
+		if round == 0 {
+			clear(seen)
+			for _, it := range l.Items {
+				for k := range it.(*py.Dict).Keys() {
+					seen[k.(string)] = unsafe.StringData(k.(string))
+				}
+			}
+		}
+	}
+	if len(first.Items) != 300 {
+		t.Errorf("%d items", len(first.Items))
+	}
+}
+
+// TestListsApart checks nested and sibling arrays (whose items stay where
+// they were read, or are copied): the right items, and appending to one
+// list never changes another.
+func TestListsApart(t *testing.T) {
+	var big strings.Builder
+	big.WriteString("[")
+	for i := 0; i < 2000; i++ {
+		if i > 0 {
+			big.WriteString(",")
+		}
+		fmt.Fprintf(&big, `[%d,[%d],{"a":[%d,%d]}]`, i, i, i, i+1)
+	}
+	big.WriteString("]")
+	for _, text := range []string{
+		`[[1,2],[3,[4,5]],6]`, `{"a":[1,2],"b":[3],"c":[[],[7,[8]]]}`, `[[[[1]]],2,[3,4,5]]`,
+		`[` + strings.Repeat(`"x",`, 999) + `"y"]`, big.String(),
+	} {
+		v, err := Unmarshal([]byte(text), DecodeOptions{})
+		if err != nil {
+			t.Fatalf("%.40s: %v", text, err)
+		}
+		if got, _ := Marshal(v, EncodeOptions{Compact: true}); string(got) != text {
+			t.Fatalf("%.40s: reads back as %.40s", text, got)
+		}
+		var lists []*py.List
+		var walk func(py.Value)
+		walk = func(v py.Value) {
+			switch x := v.(type) {
+			case *py.List:
+				lists = append(lists, x)
+				for _, it := range x.Items {
+					walk(it)
+				}
+			case *py.Dict:
+				for _, val := range x.All() {
+					walk(val)
+				}
+			}
+		}
+		walk(v)
+		for _, l := range lists {
+			l.Items = append(l.Items, "appended")
+		}
+		for _, l := range lists {
+			for _, it := range l.Items[:len(l.Items)-1] {
+				if it == "appended" {
+					t.Fatalf("%.40s: an append to one list changed another", text)
+				}
+			}
+		}
+	}
 }
