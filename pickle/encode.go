@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"sync"
 	"unsafe"
@@ -784,9 +785,16 @@ func (e *encoder) saveStr(s string) error {
 		if e.framing && e.frameStart < 0 {
 			e.startFrame()
 		}
-		b := append(e.buf, opShortBinUnicode, byte(n))
-		b = append(b, s...)
-		e.buf = append(b, opMemoize)
+		// Grown first if need be, then resliced: e.buf = e.buf[:m] writes
+		// back only the length, so no write barrier.
+		l := len(e.buf)
+		if cap(e.buf)-l < n+3 {
+			e.buf = slices.Grow(e.buf, n+3)
+		}
+		e.buf = e.buf[:l+n+3]
+		b := e.buf[l:]
+		b[0], b[1], b[n+2] = opShortBinUnicode, byte(n), opMemoize
+		copy(b[2:], s)
 		e.memo.putAt(slot, k, e.memoLen)
 		e.memoLen++
 		return nil
