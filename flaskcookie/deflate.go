@@ -2,7 +2,7 @@ package flaskcookie
 
 import (
 	"encoding/binary"
-	"hash/adler32"
+	"math/bits"
 	"sync"
 )
 
@@ -151,8 +151,6 @@ type zDeflater struct {
 	highWater int
 
 	strstart, lookahead, matchStart, blockStart int
-	prevLength, matchLength, prevMatch          int
-	matchAvailable                              bool
 	insH                                        uint
 	insert                                      int
 
@@ -161,11 +159,9 @@ type zDeflater struct {
 	blTree               [2*zBLCodes + 1]zCode
 	lDesc, dDesc, blDesc zTreeDesc
 
-	heap    [zHeapSize]int
-	key     [zHeapSize]uint32 // freq<<8 | depth of the nodes in the heap
-	heapLen int
+	heap    [zHeapSize]int    // the nodes in the order buildTree took them, from heapMax
+	pq      [zHeapSize]uint64 // buildTree's priority queue
 	heapMax int
-	depth   [zHeapSize]uint8
 	blCount [zMaxBits + 1]int
 
 	sym     []byte
@@ -208,24 +204,13 @@ func (d *zDeflater) compress(dst, src []byte) []byte {
 	}
 	d.highWater = 0
 	d.strstart, d.lookahead, d.blockStart, d.insert = 0, 0, 0, 0
-	d.matchLength, d.prevLength = zMinMatch-1, zMinMatch-1
-	d.matchAvailable = false
+	d.matchStart = 0
 	d.insH = 0
 	d.initBlock()
 	d.deflateSlow()
 	var a [4]byte
-	binary.BigEndian.PutUint32(a[:], adler32.Checksum(src))
+	binary.BigEndian.PutUint32(a[:], adler32Sum(src))
 	return append(d.out, a[:]...)
-}
-
-// insertString is zlib's INSERT_STRING: it returns the previous head of
-// the hash chain of the three bytes at pos and puts pos at the head.
-func (d *zDeflater) insertString(pos int) int {
-	d.insH = ((d.insH << zHashShift) ^ uint(d.window[pos+zMinMatch-1])) & zHashMask
-	h := d.head[d.insH]
-	d.prev[pos&zWMask] = h
-	d.head[d.insH] = uint32(pos) + d.base
-	return max(int(h)-int(d.base), 0)
 }
 
 // fillWindow is zlib's fill_window: it slides the window when needed and
@@ -304,47 +289,46 @@ func (d *zDeflater) slideHash() {
 	}
 }
 
-// longestMatch is zlib's longest_match (the portable version).
-func (d *zDeflater) longestMatch(cur int) int {
+// longestMatch is zlib's longest_match (the portable version): the same
+// candidates in the same order, the same length for each, compared eight
+// bytes at a time. It returns the length of the best match at scan and its
+// start, or matchStart when no match is longer than prevLength.
+func (d *zDeflater) longestMatch(cur, scan, prevLength, lookahead, matchStart int) (int, int) {
 	chain := zMaxChain
-	scan := d.strstart
-	bestLen := d.prevLength
+	bestLen := prevLength
 	nice := zNiceLength
 	limit := 0
-	if d.strstart > zMaxDist {
-		limit = d.strstart - zMaxDist
+	if scan > zMaxDist {
+		limit = scan - zMaxDist
 	}
-	w := &d.window
+	w, prev := &d.window, &d.prev
 	base := int(d.base)
 	// The last two bytes of the best match so far and the first two of
-	// the string, each pair read as one 16-bit word.
-	end := load16(w, scan+bestLen-1)
-	start := load16(w, scan)
-	if d.prevLength >= zGoodLength {
+	// the string: a candidate is compared on those first, as in zlib.
+	end0, end1 := w[scan+bestLen-1], w[scan+bestLen]
+	start0, start1 := w[scan], w[scan+1]
+	if prevLength >= zGoodLength {
 		chain >>= 2
 	}
-	if nice > d.lookahead {
-		nice = d.lookahead
+	if nice > lookahead {
+		nice = lookahead
 	}
+	// The string from its fourth byte: the third bytes are equal since
+	// the hashes are, and zlib compares the rest up to 258.
+	rest := w[scan+3 : scan+zMaxMatch]
 	for {
-		if load16(w, cur+bestLen-1) == end && load16(w, cur) == start {
-			// The third bytes are equal since the hashes are: zlib does
-			// not compare them, and compares the rest up to 258.
-			n := 3
-			a, b := w[scan:scan+zMaxMatch+1], w[cur:cur+zMaxMatch+1]
-			for n < zMaxMatch && a[n] == b[n] {
-				n++
-			}
+		if w[cur+bestLen-1] == end0 && w[cur+bestLen] == end1 && w[cur] == start0 && w[cur+1] == start1 {
+			n := 3 + matchLen(rest, w[cur+3:cur+zMaxMatch])
 			if n > bestLen {
-				d.matchStart = cur
+				matchStart = cur
 				bestLen = n
 				if n >= nice {
 					break
 				}
-				end = load16(w, scan+bestLen-1)
+				end0, end1 = w[scan+bestLen-1], w[scan+bestLen]
 			}
 		}
-		cur = int(d.prev[cur&zWMask]) - base // negative for NIL
+		cur = int(prev[cur&zWMask]) - base // negative for NIL
 		if cur <= limit {
 			break
 		}
@@ -353,77 +337,105 @@ func (d *zDeflater) longestMatch(cur int) int {
 			break
 		}
 	}
-	if bestLen <= d.lookahead {
-		return bestLen
-	}
-	return d.lookahead
+	return min(bestLen, lookahead), matchStart
 }
 
-func load16(w *[2*zWSize + zMaxMatch + 8]byte, i int) uint16 {
-	return uint16(w[i]) | uint16(w[i+1])<<8
+// matchLen returns the length of the common prefix of a and b, which have
+// the same length.
+func matchLen(a, b []byte) int {
+	b = b[:len(a)]
+	n := 0
+	for ; n+8 <= len(a); n += 8 {
+		if x := binary.LittleEndian.Uint64(a[n:]) ^ binary.LittleEndian.Uint64(b[n:]); x != 0 {
+			return n + bits.TrailingZeros64(x)/8
+		}
+	}
+	for n < len(a) && a[n] == b[n] {
+		n++
+	}
+	return n
 }
 
 // deflateSlow is zlib's deflate_slow with flush = Z_FINISH: lazy matching,
-// as levels 4 to 9 do.
+// as levels 4 to 9 do. The state it changes at every byte lives in local
+// variables (registers), and goes back to d around the calls that use it.
 func (d *zDeflater) deflateSlow() {
+	strstart, lookahead := d.strstart, d.lookahead
+	matchLength, matchStart := zMinMatch-1, d.matchStart
+	matchAvailable := false
+	h := d.insH
+	base := d.base
+	w, head, prev := &d.window, &d.head, &d.prev
+	// insert is zlib's INSERT_STRING at pos: it returns the previous head
+	// of the hash chain of the three bytes at pos and puts pos at the head.
+	insert := func(pos int) int {
+		h = (h<<zHashShift ^ uint(w[pos+zMinMatch-1])) & zHashMask
+		hh := head[h]
+		prev[pos&zWMask] = hh
+		head[h] = uint32(pos) + base
+		return int(hh) - int(base) // NIL (from this or an earlier compression) when <= 0
+	}
+	drained := false // the input is in the window, and zeros after it
 	for {
-		if d.lookahead < zMinLook {
+		if lookahead < zMinLook && !drained {
+			d.strstart, d.lookahead, d.matchStart, d.insH = strstart, lookahead, matchStart, h
 			d.fillWindow()
-			if d.lookahead == 0 {
-				break
-			}
+			strstart, lookahead, matchStart, h = d.strstart, d.lookahead, d.matchStart, d.insH
+			// From there on, fill_window has nothing left to do (at
+			// every byte of a small input), until the window slides.
+			drained = len(d.in) == 0 && d.highWater >= min(strstart+lookahead+zWinInit, 2*zWSize)
+		}
+		if lookahead == 0 {
+			break
 		}
 		hashHead := 0
-		if d.lookahead >= zMinMatch {
-			hashHead = d.insertString(d.strstart)
+		if lookahead >= zMinMatch {
+			hashHead = insert(strstart)
 		}
-		d.prevLength, d.prevMatch = d.matchLength, d.matchStart
-		d.matchLength = zMinMatch - 1
-		if hashHead != 0 && d.prevLength < zMaxLazy && d.strstart-hashHead <= zMaxDist {
-			d.matchLength = d.longestMatch(hashHead)
-			if d.matchLength <= 5 && d.matchLength == zMinMatch && d.strstart-d.matchStart > zTooFar {
-				d.matchLength = zMinMatch - 1
+		prevLength, prevMatch := matchLength, matchStart
+		matchLength = zMinMatch - 1
+		if hashHead > 0 && prevLength < zMaxLazy && strstart-hashHead <= zMaxDist {
+			matchLength, matchStart = d.longestMatch(hashHead, strstart, prevLength, lookahead, matchStart)
+			if matchLength <= 5 && matchLength == zMinMatch && strstart-matchStart > zTooFar {
+				matchLength = zMinMatch - 1
 			}
 		}
 		switch {
-		case d.prevLength >= zMinMatch && d.matchLength <= d.prevLength:
-			maxInsert := d.strstart + d.lookahead - zMinMatch
-			flush := d.tally(d.strstart-1-d.prevMatch, d.prevLength-zMinMatch)
-			d.lookahead -= d.prevLength - 1
-			d.prevLength -= 2
-			for {
-				d.strstart++
-				if d.strstart <= maxInsert {
-					d.insertString(d.strstart)
-				}
-				d.prevLength--
-				if d.prevLength == 0 {
-					break
+		case prevLength >= zMinMatch && matchLength <= prevLength:
+			maxInsert := strstart + lookahead - zMinMatch
+			full := d.tally(strstart-1-prevMatch, prevLength-zMinMatch)
+			lookahead -= prevLength - 1
+			for n := prevLength - 2; n > 0; n-- {
+				strstart++
+				if strstart <= maxInsert {
+					insert(strstart)
 				}
 			}
-			d.matchAvailable = false
-			d.matchLength = zMinMatch - 1
-			d.strstart++
-			if flush {
+			matchAvailable = false
+			matchLength = zMinMatch - 1
+			strstart++
+			if full {
+				d.strstart = strstart
 				d.flushBlock(false)
 			}
-		case d.matchAvailable:
-			if d.tally(0, int(d.window[d.strstart-1])) {
+		case matchAvailable:
+			if d.tally(0, int(w[strstart-1])) {
+				d.strstart = strstart
 				d.flushBlock(false)
 			}
-			d.strstart++
-			d.lookahead--
+			strstart++
+			lookahead--
 		default:
-			d.matchAvailable = true
-			d.strstart++
-			d.lookahead--
+			matchAvailable = true
+			strstart++
+			lookahead--
 		}
 	}
-	if d.matchAvailable {
-		d.tally(0, int(d.window[d.strstart-1]))
-		d.matchAvailable = false
+	if matchAvailable {
+		d.tally(0, int(w[strstart-1]))
 	}
-	d.insert = min(d.strstart, zMinMatch-1)
+	d.strstart = strstart
+	d.insert = min(strstart, zMinMatch-1)
 	d.flushBlock(true)
 }
 
@@ -498,97 +510,100 @@ func (d *zDeflater) trFlushBlock(buf []byte, storedLen int, last bool) {
 	}
 }
 
-// pqDownHeap restores the heap property from index k, ordering nodes by
-// frequency and then depth (zlib's smaller()). key holds freq<<8 | depth
-// of every node, which orders them the same way in one comparison.
-func (d *zDeflater) pqDownHeap(key *[zHeapSize]uint32, k int) {
-	heap := &d.heap
-	n := d.heapLen
-	v := heap[k]
-	kv := key[v]
-	j := k << 1
-	for j <= n {
-		hj := heap[j]
+// The priority queue of buildTree holds each node as one word: its
+// frequency and depth (zlib's smaller(): by frequency, then depth) above
+// its number. Comparing the words shifted right by pqNodeBits orders the
+// nodes as zlib does, ties included (they fall to the heap's positions).
+const pqNodeBits = 16
+
+func pqEntry(freq uint16, depth uint64, node int) uint64 {
+	return (uint64(freq)<<8|depth)<<pqNodeBits | uint64(node)
+}
+
+// pqDownHeap is zlib's pqdownheap: it restores the heap property from
+// index k of the n entries of pq (1-based).
+func pqDownHeap(pq *[zHeapSize]uint64, n, k int) {
+	v := pq[k]
+	vk := v >> pqNodeBits
+	for j := k << 1; j <= n; j <<= 1 {
+		c := pq[j]
 		if j < n {
-			if h1 := heap[j+1]; key[h1] <= key[hj] {
+			if c1 := pq[j+1]; c1>>pqNodeBits <= c>>pqNodeBits {
 				j++
-				hj = h1
+				c = c1
 			}
 		}
-		if kv <= key[hj] {
+		if vk <= c>>pqNodeBits {
 			break
 		}
-		heap[k] = hj
+		pq[k] = c
 		k = j
-		j <<= 1
 	}
-	heap[k] = v
+	pq[k] = v
 }
 
 // buildTree is zlib's build_tree: a Huffman tree with zlib's tie-breaking,
 // then its lengths (gen_bitlen) and codes (gen_codes).
 func (d *zDeflater) buildTree(desc *zTreeDesc) {
 	tree, stree, elems := desc.tree, desc.static, desc.elems
-	maxCode := -1
-	d.heapLen, d.heapMax = 0, zHeapSize
-	for n := 0; n < elems; n++ {
-		if tree[n].freq != 0 {
-			d.heapLen++
-			d.heap[d.heapLen] = n
-			maxCode = n
-			d.depth[n] = 0
+	pq := &d.pq
+	maxCode, n := -1, 0
+	for i := range tree[:elems] {
+		if tree[i].freq != 0 {
+			n++
+			pq[n] = pqEntry(tree[i].freq, 0, i)
+			maxCode = i
 		} else {
-			tree[n].len = 0
+			tree[i].len = 0
 		}
 	}
-	for d.heapLen < 2 {
+	// At least two codes, as zlib forces them.
+	for n < 2 {
 		node := 0
 		if maxCode < 2 {
 			maxCode++
 			node = maxCode
 		}
-		d.heapLen++
-		d.heap[d.heapLen] = node
+		n++
 		tree[node].freq = 1
-		d.depth[node] = 0
+		pq[n] = pqEntry(1, 0, node)
 		d.optLen--
 		if stree != nil {
 			d.statLen -= uint64(stree[node].len)
 		}
 	}
 	desc.maxCode = maxCode
-	key := &d.key
-	for i := 1; i <= d.heapLen; i++ {
-		n := d.heap[i]
-		key[n] = uint32(tree[n].freq)<<8 | uint32(d.depth[n])
+	for k := n / 2; k >= 1; k-- {
+		pqDownHeap(pq, n, k)
 	}
-	for n := d.heapLen / 2; n >= 1; n-- {
-		d.pqDownHeap(key, n)
-	}
-	node := elems
+	// Take the two least frequent nodes and put their parent in their
+	// place, until one node is left; heap[heapMax:] gets the nodes in the
+	// order they left, for genBitLen.
+	const nodeMask = 1<<pqNodeBits - 1
+	node, hm := elems, zHeapSize
 	for {
-		n := d.heap[1]
-		d.heap[1] = d.heap[d.heapLen]
-		d.heapLen--
-		d.pqDownHeap(key, 1)
-		m := d.heap[1]
-		d.heapMax--
-		d.heap[d.heapMax] = n
-		d.heapMax--
-		d.heap[d.heapMax] = m
-		tree[node].freq = tree[n].freq + tree[m].freq
-		d.depth[node] = max(d.depth[n], d.depth[m]) + 1
-		key[node] = uint32(tree[node].freq)<<8 | uint32(d.depth[node])
-		tree[n].dad, tree[m].dad = uint16(node), uint16(node)
-		d.heap[1] = node
+		a := pq[1]
+		pq[1] = pq[n]
+		n--
+		pqDownHeap(pq, n, 1)
+		b := pq[1]
+		na, nb := int(a&nodeMask), int(b&nodeMask)
+		hm -= 2
+		d.heap[hm+1], d.heap[hm] = na, nb
+		f := tree[na].freq + tree[nb].freq
+		tree[node].freq = f
+		tree[na].dad, tree[nb].dad = uint16(node), uint16(node)
+		depth := max(a>>pqNodeBits&0xFF, b>>pqNodeBits&0xFF) + 1
+		pq[1] = pqEntry(f, depth, node)
 		node++
-		d.pqDownHeap(key, 1)
-		if d.heapLen < 2 {
+		pqDownHeap(pq, n, 1)
+		if n < 2 {
 			break
 		}
 	}
-	d.heapMax--
-	d.heap[d.heapMax] = d.heap[1]
+	hm--
+	d.heap[hm] = int(pq[1] & nodeMask)
+	d.heapMax = hm
 	d.genBitLen(desc)
 	zGenCodes(tree, maxCode, &d.blCount)
 }
@@ -658,12 +673,12 @@ func zGenCodes(tree []zCode, maxCode int, blCount *[zMaxBits + 1]int) {
 		code = (code + blCount[bits-1]) << 1
 		next[bits] = code
 	}
-	for n := 0; n <= maxCode; n++ {
-		l := int(tree[n].len)
+	for n := range tree[:maxCode+1] {
+		l := int(tree[n].len) & 15
 		if l == 0 {
 			continue
 		}
-		tree[n].code = uint16(zReverse(uint(next[l]), l))
+		tree[n].code = bits.Reverse16(uint16(next[l])) >> (16 - l)
 		next[l]++
 	}
 }
@@ -788,25 +803,44 @@ func (d *zDeflater) sendAllTrees(lcodes, dcodes, blcodes int) {
 }
 
 func (d *zDeflater) compressBlock(ltree, dtree []zCode) {
-	for i := 0; i < len(d.sym); i += 3 {
-		dist := int(d.sym[i]) | int(d.sym[i+1])<<8
-		lc := int(d.sym[i+2])
+	// The bit buffer in local variables: a literal, or a length code and
+	// its extra bits, or a distance code and its extra bits, add at most
+	// 15+13 bits to fewer than 32, and whole 32-bit words go out after
+	// each.
+	acc, n, out := d.bitBuf, d.bitN, d.out
+	ltree = ltree[:zLCodes+2]
+	dtree = dtree[:zDCodes]
+	for sym := d.sym; len(sym) >= 3; sym = sym[3:] {
+		dist := int(sym[0]) | int(sym[1])<<8
+		lc := int(sym[2])
 		if dist == 0 {
-			d.sendCode(lc, ltree)
-			continue
+			c := ltree[lc]
+			acc |= uint64(c.code) << n
+			n += uint(c.len)
+		} else {
+			code := int(zTables.lengthCode[lc])
+			c := ltree[code+zLiterals+1]
+			extra := uint(zExtraLBits[code]) // 0 for 258, written as code 285 alone
+			acc |= (uint64(c.code) | uint64(lc-zTables.baseLength[code])&(1<<extra-1)<<c.len) << n
+			n += uint(c.len) + extra
+			if n >= 32 {
+				out = binary.LittleEndian.AppendUint32(out, uint32(acc))
+				acc >>= 32
+				n -= 32
+			}
+			dist--
+			code = zDistCode(dist) & 31
+			c = dtree[code]
+			acc |= (uint64(c.code) | uint64(dist-zTables.baseDist[code])<<c.len) << n
+			n += uint(c.len) + uint(zExtraDBits[code])
 		}
-		code := int(zTables.lengthCode[lc])
-		d.sendCode(code+zLiterals+1, ltree)
-		if extra := zExtraLBits[code]; extra != 0 {
-			d.sendBits(uint64(lc-zTables.baseLength[code]), uint(extra))
-		}
-		dist--
-		code = zDistCode(dist)
-		d.sendCode(code, dtree)
-		if extra := zExtraDBits[code]; extra != 0 {
-			d.sendBits(uint64(dist-zTables.baseDist[code]), uint(extra))
+		if n >= 32 {
+			out = binary.LittleEndian.AppendUint32(out, uint32(acc))
+			acc >>= 32
+			n -= 32
 		}
 	}
+	d.bitBuf, d.bitN, d.out = acc, n, out
 	d.sendCode(zEndBlock, ltree)
 }
 
