@@ -70,16 +70,13 @@ func UnmarshalString(text string, o DecodeOptions) (py.Value, error) {
 
 var decoders = sync.Pool{New: func() any { return new(decoder) }}
 
-// release returns the decoder to the pool: its stacks for objects are
+// release returns the decoder to the pool: its stack for objects is
 // kept, its slabs and its stack for arrays (where the items of lists stay)
 // belong to the decoded value.
 func (d *decoder) release() {
 	d.s, d.hook, d.slabs, d.vals = "", nil, slabs{}, nil
-	high := max(d.high, len(d.keys)) // an error leaves keys on the stack
-	clear(d.kvals[:high])
-	clear(d.keys[:high])
-	d.high = 0
-	d.kvals, d.keys = d.kvals[:0], d.keys[:0]
+	clear(d.ents[:max(d.high, len(d.ents))]) // an error leaves entries on the stack
+	d.high, d.ents = 0, d.ents[:0]
 	for _, h := range d.keyUsed {
 		d.keyTable[h] = internedKey{}
 	}
@@ -97,9 +94,8 @@ type decoder struct {
 	hook     func(string, py.Value) (py.Value, bool, error)
 	vals     []py.Value // items of the arrays being read
 	valsHint int        // the first capacity of vals
-	keys     []string   // keys of the objects being read
-	kvals    []py.Value // their values
-	high     int        // the most keys and kvals held at once
+	ents     []objEntry // entries of the large objects being read
+	high     int        // the most entries ents held at once
 	buf      []byte     // unescaping scratch
 	slabs
 
@@ -522,6 +518,17 @@ func (d *decoder) array(i int) (py.Value, int, error) {
 // through a map rather than by scanning.
 const dedupIndexMin = 16
 
+// objEntry is one entry of an object being read.
+type objEntry struct {
+	key string
+	val py.Value
+}
+
+// objLocal is how many entries an object keeps in its own frame, on the
+// goroutine stack, where writing them takes no write barrier; beyond that
+// they move to the decoder's stack.
+const objLocal = 8
+
 func (d *decoder) object(i int) (py.Value, int, error) {
 	if err := d.enter(i); err != nil {
 		return nil, i, err
@@ -532,7 +539,9 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 		d.depth--
 		return d.dict(0), i + 1, nil
 	}
-	base := len(d.keys)
+	var local [objLocal]objEntry
+	n := 0     // entries in local
+	base := -1 // once they moved: the index of the first in d.ents
 	var index map[string]int
 	for {
 		if i >= len(s) || s[i] != '"' {
@@ -552,30 +561,44 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 		}
 		// json.loads builds a dict: a repeated key keeps its first
 		// place and takes the last value.
-		dup := -1
-		if index != nil {
+		switch {
+		case base < 0:
+			k := 0
+			for k < n && local[k].key != key {
+				k++
+			}
+			switch {
+			case k < n:
+				local[k].val = v
+			case n < objLocal:
+				local[n] = objEntry{key, v}
+				n++
+			default:
+				base = len(d.ents)
+				d.ents = append(d.ents, local[:n]...)
+				d.ents = append(d.ents, objEntry{key, v})
+			}
+		case index != nil:
 			if k, ok := index[key]; ok {
-				dup = k
+				d.ents[k].val = v
+			} else {
+				index[key] = len(d.ents)
+				d.ents = append(d.ents, objEntry{key, v})
 			}
-		} else {
-			for k := base; k < len(d.keys); k++ {
-				if d.keys[k] == key {
-					dup = k
-					break
-				}
+		default:
+			k := base
+			for k < len(d.ents) && d.ents[k].key != key {
+				k++
 			}
-		}
-		if dup >= 0 {
-			d.kvals[dup] = v
-		} else {
-			d.keys = append(d.keys, key)
-			d.kvals = append(d.kvals, v)
-			if index != nil {
-				index[key] = len(d.keys) - 1
-			} else if len(d.keys)-base >= dedupIndexMin {
+			if k < len(d.ents) {
+				d.ents[k].val = v
+				break
+			}
+			d.ents = append(d.ents, objEntry{key, v})
+			if len(d.ents)-base >= dedupIndexMin {
 				index = make(map[string]int, 2*dedupIndexMin)
-				for k := base; k < len(d.keys); k++ {
-					index[d.keys[k]] = k
+				for k := base; k < len(d.ents); k++ {
+					index[d.ents[k].key] = k
 				}
 			}
 		}
@@ -589,27 +612,31 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 		}
 		return nil, i, syntaxErr(i, "expecting ',' delimiter")
 	}
-	n := len(d.keys) - base
+	ents := local[:n]
+	if base >= 0 {
+		ents = d.ents[base:]
+	}
 	var out py.Value
 	done := false
-	if n == 1 && d.hook != nil {
-		v, ok, err := d.hook(d.keys[base], d.kvals[base])
+	if len(ents) == 1 && d.hook != nil {
+		v, ok, err := d.hook(ents[0].key, ents[0].val)
 		if err != nil {
 			return nil, i, &SyntaxError{Offset: i, Msg: "pyjson: " + err.Error(), Err: err}
 		}
 		out, done = v, ok
 	}
 	if !done {
-		dict := d.dict(n)
-		for k := base; k < base+n; k++ {
-			dict.Append(d.key(d.keys[k]), d.kvals[k])
+		dict := d.dict(len(ents))
+		for _, e := range ents {
+			dict.Append(d.key(e.key), e.val)
 		}
 		out = dict
 	}
-	// The stacks are cleared up to their highest mark on release.
-	d.high = max(d.high, len(d.keys))
-	d.keys = d.keys[:base]
-	d.kvals = d.kvals[:base]
+	if base >= 0 {
+		// The stack is cleared up to its highest mark on release.
+		d.high = max(d.high, len(d.ents))
+		d.ents = d.ents[:base]
+	}
 	d.depth--
 	return out, i + 1, nil
 }
