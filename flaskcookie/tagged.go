@@ -336,7 +336,12 @@ func (e *tagEncoder) list(dst []byte, items []py.Value, depth int) ([]byte, erro
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		if dst, err = e.value(dst, it, depth+1); err != nil {
+		if s, ok := it.(string); ok && depth+1 < e.maxDepth {
+			dst, err = pyjson.AppendString(dst, s) // the common item, without the type switch
+		} else {
+			dst, err = e.value(dst, it, depth+1)
+		}
+		if err != nil {
 			return dst, err
 		}
 	}

@@ -57,7 +57,14 @@ func AppendItems(items []Item, d *py.Dict) ([]Item, error) {
 	out := items[start:]
 	switch {
 	case allStr:
-		if n > 1 {
+		if n <= 12 {
+			// An insertion sort: sessions' dicts are small.
+			for i := 1; i < n; i++ {
+				for j := i; j > 0 && out[j].Key < out[j-1].Key; j-- {
+					out[j], out[j-1] = out[j-1], out[j]
+				}
+			}
+		} else {
 			slices.SortFunc(out, func(a, b Item) int { return strings.Compare(a.Key, b.Key) })
 		}
 		return items, nil

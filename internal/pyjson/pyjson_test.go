@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/flaskbridge/flaskbridge/py"
@@ -345,6 +346,86 @@ func TestListsApart(t *testing.T) {
 				if it == "appended" {
 					t.Fatalf("%.40s: an append to one list changed another", text)
 				}
+			}
+		}
+	}
+}
+
+// TestAppendStringWords compares the eight-byte scan of AppendString with
+// the byte-by-byte one on strings of every byte at every position.
+func TestAppendStringWords(t *testing.T) {
+	slow := func(s string) string {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			out, _ := AppendString(nil, s[i:i+1])
+			b.Write(out[1 : len(out)-1])
+		}
+		return `"` + b.String() + `"`
+	}
+	for c := 0; c < 0x80; c++ {
+		for pos := 0; pos < 17; pos++ {
+			s := []byte(strings.Repeat("abcdefgh", 3))[:17]
+			s[pos] = byte(c)
+			got, err := AppendString(nil, string(s))
+			if want := slow(string(s)); err != nil || string(got) != want {
+				t.Fatalf("%q: %s (%v), want %s", s, got, err, want)
+			}
+		}
+	}
+	for _, s := range []string{"\u00e9abcdefgh", "abcdefg\u00e9", "abcdefgh\u20ac", strings.Repeat("~", 16) + "\x7f", "\xed\xa0\x80abcdefgh"} {
+		got, err := AppendString(nil, s)
+		var want []byte
+		for _, r := range s {
+			w, _ := AppendString(nil, string(r))
+			want = append(want, w[1:len(w)-1]...)
+		}
+		if err != nil || (utf8.ValidString(s) && string(got) != `"`+string(want)+`"`) {
+			t.Errorf("%q: %s (%v)", s, got, err)
+		}
+	}
+}
+
+// TestAppendFloatReprBounds checks the positional fast path against the
+// general one around its bounds and on random floats.
+func TestAppendFloatReprBounds(t *testing.T) {
+	general := func(f float64) string {
+		// The repr from strconv's 'e' digits, as CPython lays them out.
+		b := strconv.AppendFloat(nil, math.Abs(f), 'e', -1, 64)
+		e := strings.IndexByte(string(b), 'e')
+		exp, _ := strconv.Atoi(string(b[e+1:]))
+		digits := strings.Replace(string(b[:e]), ".", "", 1)
+		sign := ""
+		if math.Signbit(f) {
+			sign = "-"
+		}
+		decpt := exp + 1
+		switch {
+		case decpt <= -4 || decpt > 16:
+			m := digits[:1]
+			if len(digits) > 1 {
+				m += "." + digits[1:]
+			}
+			return fmt.Sprintf("%s%se%+03d", sign, m, decpt-1)
+		case decpt <= 0:
+			return sign + "0." + strings.Repeat("0", -decpt) + digits
+		case decpt >= len(digits):
+			return sign + digits + strings.Repeat("0", decpt-len(digits)) + ".0"
+		}
+		return sign + digits[:decpt] + "." + digits[decpt:]
+	}
+	fs := []float64{1e-4, math.Nextafter(1e-4, 0), math.Nextafter(1e-4, 1), 1e16, math.Nextafter(1e16, 0),
+		1e15, 9999999999999998, 0.1, 4.99, 16.990000000000002, 123456789, 1e-5, 5e-324, math.MaxFloat64}
+	rng := rand.New(rand.NewPCG(11, 12))
+	for i := 0; i < 100000; i++ {
+		fs = append(fs, math.Float64frombits(rng.Uint64()), (rng.Float64()-0.5)*math.Pow(10, float64(rng.IntN(40)-20)))
+	}
+	for _, f := range fs {
+		if math.IsNaN(f) || math.IsInf(f, 0) || f == 0 {
+			continue
+		}
+		for _, g := range []float64{f, -f} {
+			if got, want := string(AppendFloatRepr(nil, g)), general(g); got != want {
+				t.Fatalf("%b: %s, want %s", g, got, want)
 			}
 		}
 	}

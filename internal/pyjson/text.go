@@ -53,6 +53,10 @@ func AppendRune(dst []byte, r rune) []byte {
 // lone surrogates in generalised UTF-8; other bytes are an error.
 func AppendString(dst []byte, s string) ([]byte, error) {
 	dst = append(dst, '"')
+	if len(s) >= 8 && plainWords(s) {
+		dst = append(dst, s...)
+		return append(dst, '"'), nil
+	}
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -102,6 +106,32 @@ func AppendString(dst []byte, s string) ([]byte, error) {
 	return append(dst, '"'), nil
 }
 
+// plainWords reports whether the string s of at least eight bytes is
+// plain ASCII that json.dumps writes as it is, looking at eight bytes at a
+// time (the last eight overlapping the others). With no high bit in a word
+// x, x - 0x20 in each byte sets one where a byte is below ' ', x + 1 where
+// one is '~' + 1, and the quote and the backslash xor-ed out leave a zero
+// byte, which -1 turns into 0xFF (a borrow or carry only crosses from a
+// byte flagged).
+func plainWords(s string) bool {
+	for i := 0; ; i += 8 {
+		if i+8 > len(s) {
+			i = len(s) - 8
+		}
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		q := x ^ (lsb * '"')
+		b := x ^ (lsb * '\\')
+		if (x|(x-lsb*0x20)|(x+lsb)|(q-lsb)|(b-lsb))&msb != 0 {
+			return false
+		}
+		if i+8 == len(s) {
+			return true
+		}
+	}
+}
+
 func appendU(dst []byte, r rune) []byte {
 	return append(dst, '\\', 'u', hexDigits[r>>12&0xF], hexDigits[r>>8&0xF], hexDigits[r>>4&0xF], hexDigits[r&0xF])
 }
@@ -137,6 +167,20 @@ func AppendFloatRepr(dst []byte, f float64) []byte {
 			return append(dst, "-0.0"...)
 		}
 		return append(dst, "0.0"...)
+	}
+	if a := math.Abs(f); a >= 1e-4 && a < 1e16 {
+		// Positional notation: the shortest digits that read back as
+		// f have their decimal point at -3 to 16 exactly for these
+		// values (1e16 is a float64, and the float64 nearest 1e-4 lies
+		// above it, so no shortest form crosses either bound).
+		n := len(dst)
+		dst = strconv.AppendFloat(dst, f, 'f', -1, 64)
+		for _, c := range dst[n:] {
+			if c == '.' {
+				return dst
+			}
+		}
+		return append(dst, '.', '0')
 	}
 	var tmp [32]byte
 	b := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64) // [-]d[.ddd]e±dd
