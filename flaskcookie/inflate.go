@@ -62,13 +62,19 @@ func inflate(dst, src []byte, limit int) ([]byte, error) {
 // symbols in code order for decoding longer codes (and codes near the end
 // of the input) bit by bit.
 type huffman struct {
-	table  [1 << hTableBits]uint16 // symbol<<4 | length, or 0
-	mask   uint64                  // the index bits of table in use
-	count  [16]uint16              // the number of codes of each length
-	symbol [288]uint16             // the symbols by code length, then value
+	table  [hTableSize]uint16 // symbol<<4 | length, or 0
+	count  [16]uint16         // the number of codes of each length
+	symbol [288]uint16        // the symbols by code length, then value
 }
 
-const hTableBits = 9
+// The table is indexed by the next 9 bits of input, whatever the longest
+// code: a code of l bits fills every index whose low l bits are its
+// (bit-reversed) code, so that the index needs no bounds check.
+const (
+	hTableBits = 9
+	hTableSize = 1 << hTableBits
+	hTableMask = hTableSize - 1
+)
 
 // build makes the code of the given lengths. It fails as zlib's
 // inflate_table does on an over-subscribed code, and on an incomplete one
@@ -117,14 +123,15 @@ func (h *huffman) buildCounted(lengths []uint8, allowSingle bool) error {
 		}
 	}
 	tbits := min(maxLen, hTableBits)
-	size := 1 << tbits
-	h.mask = uint64(size - 1)
-	table := h.table[:size]
+	table := &h.table
 	if left > 0 {
-		// No code, or a single code of length 1: one entry at most.
-		clear(table)
+		// No code, or a single code of length 1: one entry at most, at
+		// the even indexes.
+		clear(table[:])
 		if maxLen == 1 {
-			table[0] = h.symbol[0]<<4 | 1
+			for k := 0; k < hTableSize; k += 2 {
+				table[k] = h.symbol[0]<<4 | 1
+			}
 		}
 		return nil
 	}
@@ -139,7 +146,7 @@ func (h *huffman) buildCounted(lengths []uint8, allowSingle bool) error {
 		l++
 	}
 	if l > tbits {
-		clear(table)
+		clear(table[:])
 		return nil
 	}
 	end := 1 << l
@@ -151,7 +158,7 @@ func (h *huffman) buildCounted(lengths []uint8, allowSingle bool) error {
 			k++
 			if code == end-1 {
 				// The last code of the table: all ones.
-				for ; end < size; end <<= 1 {
+				for ; end < hTableSize; end <<= 1 {
 					copy(table[end:2*end], table[:end])
 				}
 				return nil
@@ -162,6 +169,9 @@ func (h *huffman) buildCounted(lengths []uint8, allowSingle bool) error {
 			code = code&(bit-1) | bit
 		}
 		if l == tbits {
+			for ; end < hTableSize; end <<= 1 {
+				copy(table[end:2*end], table[:end])
+			}
 			return nil
 		}
 		copy(table[end:2*end], table[:end])
@@ -268,7 +278,7 @@ func (f *inflater) decode(h *huffman) (int, error) {
 	if f.nbits < 15 {
 		f.fill()
 	}
-	if e := h.table[f.bits&h.mask]; e != 0 {
+	if e := h.table[f.bits&hTableMask]; e != 0 {
 		if l := uint(e & 15); l <= f.nbits {
 			f.bits >>= l
 			f.nbits -= l
@@ -521,27 +531,38 @@ func (f *inflater) codes(out []byte, lit, dist *huffman) ([]byte, error) {
 	limit, start := f.limit, f.start
 	o := len(out)
 	buf := out[:cap(out)]
+	// Up to end, a literal fits under the limit and a longest match with
+	// its overrun in buf.
+	end := min(len(buf)-(zMaxMatch+8), limit)
+	lt, dt := &lit.table, &dist.table
 	for {
 		// A symbol and its extra bits take at most 15+5+15+13 = 48
 		// bits: with that many in the buffer, no check is needed until
-		// the next symbol.
+		// the next symbol. The bits above nbits are those of the next
+		// bytes (a load takes eight), so the new ones can be or-ed in.
 		if nbits < 48 {
 			if pos+8 > len(in) {
 				f.pos, f.bits, f.nbits = pos, bits, nbits
 				return f.codesSlow(buf[:o], lit, dist)
 			}
-			bits = bits&(1<<nbits-1) | binary.LittleEndian.Uint64(in[pos:])<<nbits
+			bits |= binary.LittleEndian.Uint64(in[pos:]) << nbits
 			k := (63 - nbits) >> 3
 			pos += int(k)
 			nbits += k * 8
 		}
-		if len(buf)-o < zMaxMatch+8 {
+		if o >= end {
+			if o >= limit {
+				// The next symbol may still end the block.
+				f.pos, f.bits, f.nbits = pos, bits, nbits
+				return f.codesSlow(buf[:o], lit, dist)
+			}
 			// Double, up to what the limit can use.
 			n := min(max(o, 2*zMaxMatch), limit-o+zMaxMatch+8)
 			buf = slices.Grow(buf[:o], n)
 			buf = buf[:cap(buf)]
+			end = min(len(buf)-(zMaxMatch+8), limit)
 		}
-		e := lit.table[bits&lit.mask]
+		e := lt[bits&hTableMask]
 		if e == 0 {
 			f.pos, f.bits, f.nbits = pos, bits, nbits
 			sym, err := f.decodeSlow(lit)
@@ -557,9 +578,6 @@ func (f *inflater) codes(out []byte, lit, dist *huffman) ([]byte, error) {
 		}
 		sym := int(e >> 4)
 		if sym < 256 {
-			if o >= limit {
-				return buf[:o], errTooLarge
-			}
 			buf[o] = byte(sym)
 			o++
 			continue
@@ -576,7 +594,7 @@ func (f *inflater) codes(out []byte, lit, dist *huffman) ([]byte, error) {
 		n := int(lenBase[sym]) + int(bits&(1<<eb-1))
 		bits >>= eb
 		nbits -= eb
-		e = dist.table[bits&dist.mask]
+		e = dt[bits&hTableMask]
 		if e == 0 {
 			f.pos, f.bits, f.nbits = pos, bits, nbits
 			ds, err := f.decodeSlow(dist)
@@ -615,6 +633,8 @@ func (f *inflater) codes(out []byte, lit, dist *huffman) ([]byte, error) {
 func copyBack(buf []byte, o, d, n int) {
 	from := o - d
 	switch {
+	case d >= n:
+		copy(buf[o:o+n], buf[from:o])
 	case d >= 8:
 		// Each word read lies before the words written so far.
 		for k := 0; k < n; k += 8 {
