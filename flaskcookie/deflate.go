@@ -140,10 +140,12 @@ type zTreeDesc struct {
 // zDeflater is the state of one compression, reused through a pool.
 type zDeflater struct {
 	window [2*zWSize + zMaxMatch + 8]byte
-	// head and prev hold positions as zlib does, plus base: a value below
-	// base is NIL. Raising base for each compression clears both tables
-	// without touching them.
-	prev [zWSize]uint32
+	// head holds positions plus base: a value below base is NIL, so that
+	// raising base for each compression clears it without touching it.
+	// prev holds the positions themselves, 0 for NIL, as zlib's (it is
+	// written before it is read), in half the memory, which the chain
+	// walks of longestMatch read at random.
+	prev [zWSize]uint16
 	head [zHashSize]uint32
 	base uint32
 
@@ -197,7 +199,6 @@ func (d *zDeflater) compress(dst, src []byte) []byte {
 	d.bitBuf, d.bitN = 0, 0
 	if d.base == 0 || d.base > 1<<31 {
 		clear(d.head[:])
-		clear(d.prev[:])
 		d.base = 1
 	} else {
 		d.base += 2 * zWSize // past every position of the last compression
@@ -242,7 +243,7 @@ func (d *zDeflater) fillWindow() {
 			d.insH = ((d.insH << zHashShift) ^ uint(d.window[str+1])) & zHashMask
 			for d.insert > 0 {
 				d.insH = ((d.insH << zHashShift) ^ uint(d.window[str+zMinMatch-1])) & zHashMask
-				d.prev[str&zWMask] = d.head[d.insH]
+				d.prev[str&zWMask] = uint16(max(int(d.head[d.insH])-int(d.base), 0))
 				d.head[d.insH] = uint32(str) + d.base
 				str++
 				d.insert--
@@ -281,11 +282,7 @@ func (d *zDeflater) slideHash() {
 		}
 	}
 	for i, m := range d.prev {
-		if m >= keep {
-			d.prev[i] = m - zWSize
-		} else {
-			d.prev[i] = 0
-		}
+		d.prev[i] = max(m, zWSize) - zWSize
 	}
 }
 
@@ -302,7 +299,6 @@ func (d *zDeflater) longestMatch(cur, scan, prevLength, lookahead, matchStart in
 		limit = scan - zMaxDist
 	}
 	w, prev := &d.window, &d.prev
-	base := int(d.base)
 	// The last two bytes of the best match so far and the first two of
 	// the string: a candidate is compared on those first, as in zlib.
 	end0, end1 := w[scan+bestLen-1], w[scan+bestLen]
@@ -328,7 +324,7 @@ func (d *zDeflater) longestMatch(cur, scan, prevLength, lookahead, matchStart in
 				end0, end1 = w[scan+bestLen-1], w[scan+bestLen]
 			}
 		}
-		cur = int(prev[cur&zWMask]) - base // negative for NIL
+		cur = int(prev[cur&zWMask]) // 0 for NIL
 		if cur <= limit {
 			break
 		}
@@ -370,10 +366,10 @@ func (d *zDeflater) deflateSlow() {
 	// of the hash chain of the three bytes at pos and puts pos at the head.
 	insert := func(pos int) int {
 		h = (h<<zHashShift ^ uint(w[pos+zMinMatch-1])) & zHashMask
-		hh := head[h]
-		prev[pos&zWMask] = hh
+		hh := max(int(head[h])-int(base), 0) // 0 for NIL (from this or an earlier compression)
+		prev[pos&zWMask] = uint16(hh)
 		head[h] = uint32(pos) + base
-		return int(hh) - int(base) // NIL (from this or an earlier compression) when <= 0
+		return hh
 	}
 	drained := false // the input is in the window, and zeros after it
 	for {
