@@ -83,9 +83,9 @@ func (b *slabs) next(kind uint8, c int) int {
 // presize makes the first slabs about as large as the text needs, and
 // returns an estimate of the number of array items. Strings take two quotes
 // each, less the keys (one per colon), which repeat and are interned; a
-// dict takes a brace and its entries a colon each; an array takes a
-// bracket and its items the commas that do not separate dict entries,
-// plus one.
+// dict takes a brace and its entries a colon each; the items of arrays
+// take the commas that do not separate dict entries, plus one per array
+// (lists, usually few, take the default slabs).
 func (b *slabs) presize(text string) (items int) {
 	if len(text) < 64 {
 		return 0
@@ -93,7 +93,6 @@ func (b *slabs) presize(text string) (items int) {
 	quotes := strings.Count(text, `"`)
 	colons := strings.Count(text, ":")
 	braces := strings.Count(text, "{")
-	brackets := strings.Count(text, "[")
 	if n := quotes/2 - colons + min(colons, 16); n > 0 {
 		b.strs = make([]string, 0, min(n, 4096))
 		b.presized |= slabStrs
@@ -102,19 +101,15 @@ func (b *slabs) presize(text string) (items int) {
 		b.dicts = make([]py.Dict, 0, min(braces, 1024))
 		b.presized |= slabDicts
 	}
-	if brackets > 0 {
-		b.lists = make([]py.List, 0, min(brackets, 1024))
-		b.presized |= slabLists
-	}
 	if colons > 0 {
 		b.entries = make([]py.DictEntry, 0, min(colons, 4096))
 		b.presized |= slabEntries
 	}
-	if brackets == 0 {
+	if strings.IndexByte(text, '[') < 0 {
 		return 0
 	}
 	commas := strings.Count(text, ",")
-	return max(commas-colons+braces+brackets, 0) + 8
+	return max(commas-colons+braces, 0) + 16
 }
 
 // slabSize is the size of the next slab: small for small documents,

@@ -484,11 +484,24 @@ func (d *decoder) array(i int) (py.Value, int, error) {
 	}
 	base := len(d.vals)
 	for {
-		v, j, err := d.value(i)
-		if err != nil {
-			return nil, j, err
+		j := i
+		if i < len(s) && s[i] == '"' {
+			// A string without escapes, the common item, read here.
+			if j = plainRun(s, i+1); j < len(s) && s[j] == '"' {
+				d.push(d.slabs.str(s[i+1 : j]))
+				j++
+			} else {
+				j = i
+			}
 		}
-		d.push(v)
+		if j == i {
+			v, k, err := d.value(i)
+			if err != nil {
+				return nil, k, err
+			}
+			d.push(v)
+			j = k
+		}
 		i = d.ws(j)
 		if i < len(s) && s[i] == ',' {
 			i = d.ws(i + 1)

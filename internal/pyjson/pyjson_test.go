@@ -128,7 +128,7 @@ func TestUnmarshal(t *testing.T) {
 	errs := map[string]int{ // the offset of the error
 		`[1,2`: 4, `{"a":1,}`: 7, `[1,]`: 3, `01`: 1, `1.`: 1, `.5`: 0, `1e`: 1, `-`: 0, `"\x41"`: 1,
 		`"\u12"`: 1, "\"a\tb\"": 2, "\ufeff{}": 0, `nul`: 0, `"unterminated`: 0, `{"a" 1}`: 5, `{1:2}`: 1,
-		"\"\xff\"": 1, ``: 0, `[] []`: 3,
+		"\"\xff\"": 1, ``: 0, `[] []`: 3, `[1,`: 3, `["a",`: 5, `["a`: 1, `["a"`: 4,
 	}
 	for in, off := range errs {
 		_, err := Unmarshal([]byte(in), DecodeOptions{})
