@@ -162,3 +162,35 @@ func a2bBase64(dst []byte, s []byte, pad int, table *[256]byte) ([]byte, error) 
 	}
 	return dst, nil
 }
+
+const urlAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+// appendURL64 appends the URL-safe base64 of src without padding
+// (base64.RawURLEncoding), six bytes to eight characters at a time.
+func appendURL64(dst, src []byte) []byte {
+	n := len(dst)
+	size := b64URL.EncodedLen(len(src))
+	dst = slices.Grow(dst, size)[:n+size]
+	out := dst[n:]
+	i, j := 0, 0
+	for ; i+8 <= len(src); i, j = i+6, j+8 {
+		x := binary.BigEndian.Uint64(src[i:])
+		q := out[j : j+8]
+		q[0], q[1], q[2], q[3] = urlAlphabet[x>>58], urlAlphabet[x>>52&63], urlAlphabet[x>>46&63], urlAlphabet[x>>40&63]
+		q[4], q[5], q[6], q[7] = urlAlphabet[x>>34&63], urlAlphabet[x>>28&63], urlAlphabet[x>>22&63], urlAlphabet[x>>16&63]
+	}
+	for ; i+3 <= len(src); i, j = i+3, j+4 {
+		x := uint(src[i])<<16 | uint(src[i+1])<<8 | uint(src[i+2])
+		q := out[j : j+4]
+		q[0], q[1], q[2], q[3] = urlAlphabet[x>>18], urlAlphabet[x>>12&63], urlAlphabet[x>>6&63], urlAlphabet[x&63]
+	}
+	switch len(src) - i {
+	case 1:
+		x := uint(src[i])
+		out[j], out[j+1] = urlAlphabet[x>>2], urlAlphabet[x<<4&63]
+	case 2:
+		x := uint(src[i])<<8 | uint(src[i+1])
+		out[j], out[j+1], out[j+2] = urlAlphabet[x>>10], urlAlphabet[x>>4&63], urlAlphabet[x<<2&63]
+	}
+	return dst
+}

@@ -27,3 +27,17 @@ func TestDecodeURL64(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendURL64(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for n := 0; n < 300; n++ {
+		src := make([]byte, n)
+		for i := range src {
+			src[i] = byte(rng.Uint32())
+		}
+		got := appendURL64([]byte("pre"), src)
+		if want := "pre" + b64URL.EncodeToString(src); string(got) != want {
+			t.Fatalf("%d bytes: %s, want %s", n, got, want)
+		}
+	}
+}

@@ -309,9 +309,7 @@ func (c *Codec) EncodeAt(d *py.Dict, t time.Time) (string, error) {
 		body = s.z
 		s.raw = append(s.raw, '.')
 	}
-	n := len(s.raw)
-	s.raw = append(s.raw, make([]byte, b64URL.EncodedLen(len(body)))...)
-	b64URL.Encode(s.raw[n:], body)
+	s.raw = appendURL64(s.raw, body)
 	out, err := c.signer.AppendSignAt(s.b64[:0], s.raw, t)
 	if err != nil {
 		return "", err

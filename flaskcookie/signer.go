@@ -6,7 +6,6 @@ import (
 	"crypto/sha1"
 	"fmt"
 	"hash"
-	"slices"
 	"sync"
 )
 
@@ -82,10 +81,7 @@ func (m *macKey) appendSignature(dst, msg []byte) []byte {
 	st := m.pool.Get().(*macState)
 	st.h.Reset()
 	st.h.Write(msg)
-	mac := st.h.Sum(st.sum[:0])
-	n := len(dst)
-	dst = slices.Grow(dst, b64URL.EncodedLen(len(mac)))[:n+b64URL.EncodedLen(len(mac))]
-	b64URL.Encode(dst[n:], mac)
+	dst = appendURL64(dst, st.h.Sum(st.sum[:0]))
 	m.pool.Put(st)
 	return dst
 }

@@ -91,10 +91,7 @@ func appendTimestamp(dst []byte, ts uint64) []byte {
 	for i := 0; i < n; i++ {
 		b[i] = byte(ts >> (8 * (n - 1 - i)))
 	}
-	m := len(dst)
-	dst = append(dst, make([]byte, b64URL.EncodedLen(n))...)
-	b64URL.Encode(dst[m:], b[:n])
-	return dst
+	return appendURL64(dst, b[:n])
 }
 
 // Unsign verifies signed and returns the value and the time it was signed.
