@@ -150,6 +150,12 @@ func New(o Options) (*Codec, error) {
 	return c, nil
 }
 
+// Lifetime returns the permanent-session lifetime the codec checks the age
+// of cookies against (and that Flask gives a permanent session's cookie):
+// Options.PermanentSessionLifetime, DefaultLifetime when that was 0, or
+// NoMaxAge when it was negative (age checks off).
+func (c *Codec) Lifetime() time.Duration { return c.maxAge }
+
 // scratch holds the buffers of one decode or encode.
 type scratch struct {
 	raw  []byte // the cookie, or the cookie being written

@@ -337,3 +337,17 @@ func TestLimits(t *testing.T) {
 		t.Errorf("offset: %v", err)
 	}
 }
+
+func TestLifetime(t *testing.T) {
+	for _, c := range []struct{ set, want time.Duration }{
+		{0, DefaultLifetime}, {time.Hour, time.Hour}, {-time.Second, NoMaxAge}, {1500 * time.Millisecond, 1500 * time.Millisecond},
+	} {
+		codec, err := New(Options{SecretKey: []byte("k"), PermanentSessionLifetime: c.set})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := codec.Lifetime(); got != c.want {
+			t.Errorf("PermanentSessionLifetime %v: Lifetime %v, want %v", c.set, got, c.want)
+		}
+	}
+}
