@@ -107,7 +107,11 @@ var zTables = func() (t struct {
 		t.staticL[n].len = uint16(l)
 		blCount[l]++
 	}
-	zGenCodes(t.staticL[:], zLCodes+1, &blCount)
+	var all [5]uint64
+	for n := 0; n <= zLCodes+1; n++ {
+		all[n>>6] |= 1 << (n & 63)
+	}
+	zGenCodes(t.staticL[:], &all, &blCount)
 	for n := 0; n < zDCodes; n++ {
 		t.staticD[n] = zCode{len: 5, code: uint16(zReverse(uint(n), 5))}
 	}
@@ -135,6 +139,18 @@ type zTreeDesc struct {
 	base    int
 	elems   int
 	maxLen  int
+	used    [5]uint64 // the symbols with a code (a length), up to maxCode
+}
+
+// nextUsed returns the first symbol from n on that has a code, or limit.
+func nextUsed(used *[5]uint64, n, limit int) int {
+	for n < limit {
+		if w := used[n>>6] >> (n & 63); w != 0 {
+			return min(n+bits.TrailingZeros64(w), limit)
+		}
+		n = n | 63 + 1
+	}
+	return limit
 }
 
 // zDeflater is the state of one compression, reused through a pool.
@@ -601,11 +617,13 @@ func (d *zDeflater) buildTree(desc *zTreeDesc) {
 	d.heap[hm] = int(pq[1] & nodeMask)
 	d.heapMax = hm
 	d.genBitLen(desc)
-	zGenCodes(tree, maxCode, &d.blCount)
+	zGenCodes(tree, &desc.used, &d.blCount)
 }
 
 func (d *zDeflater) genBitLen(desc *zTreeDesc) {
 	tree, stree, extra, base, maxLen, maxCode := desc.tree, desc.static, desc.extra, desc.base, desc.maxLen, desc.maxCode
+	used := &desc.used
+	clear(used[:])
 	clear(d.blCount[:])
 	tree[d.heap[d.heapMax]].len = 0
 	overflow := 0
@@ -621,6 +639,7 @@ func (d *zDeflater) genBitLen(desc *zTreeDesc) {
 		if n > maxCode {
 			continue
 		}
+		used[n>>6] |= 1 << (n & 63)
 		d.blCount[bits]++
 		xbits := 0
 		if n >= base {
@@ -662,20 +681,22 @@ func (d *zDeflater) genBitLen(desc *zTreeDesc) {
 	}
 }
 
-func zGenCodes(tree []zCode, maxCode int, blCount *[zMaxBits + 1]int) {
+// zGenCodes is zlib's gen_codes for the symbols that have a length (used),
+// in their order.
+func zGenCodes(tree []zCode, used *[5]uint64, blCount *[zMaxBits + 1]int) {
 	var next [zMaxBits + 1]int
 	code := 0
 	for bits := 1; bits <= zMaxBits; bits++ {
 		code = (code + blCount[bits-1]) << 1
 		next[bits] = code
 	}
-	for n := range tree[:maxCode+1] {
-		l := int(tree[n].len) & 15
-		if l == 0 {
-			continue
+	for i, w := range used {
+		for ; w != 0; w &= w - 1 {
+			n := i<<6 | bits.TrailingZeros64(w)
+			l := int(tree[n].len) & 15
+			tree[n].code = bits.Reverse16(uint16(next[l])) >> (16 - l)
+			next[l]++
 		}
-		tree[n].code = bits.Reverse16(uint16(next[l])) >> (16 - l)
-		next[l]++
 	}
 }
 
@@ -689,7 +710,8 @@ func zReverse(code uint, n int) uint {
 }
 
 // scanTree counts the codes that describe a tree's lengths.
-func (d *zDeflater) scanTree(tree []zCode, maxCode int) {
+func (d *zDeflater) scanTree(desc *zTreeDesc) {
+	tree, maxCode := desc.tree, desc.maxCode
 	prevLen, nextLen := -1, int(tree[0].len)
 	count, maxCount, minCount := 0, 7, 4
 	if nextLen == 0 {
@@ -699,6 +721,16 @@ func (d *zDeflater) scanTree(tree []zCode, maxCode int) {
 	for n := 0; n <= maxCode; n++ {
 		curLen := nextLen
 		nextLen = int(tree[n+1].len)
+		if curLen == 0 && nextLen == 0 {
+			// A run of unused symbols, taken to its end at once: groups
+			// of 138 (maxCount in a run of zeros), then the rest below.
+			m := nextUsed(&desc.used, n+2, maxCode+1)
+			total := count + m - n
+			for ; total > 138; total -= 138 {
+				d.blTree[zRepZ11to138].freq++
+			}
+			n, nextLen, count = m-1, int(tree[m].len), total-1
+		}
 		count++
 		if count < maxCount && curLen == nextLen {
 			continue
@@ -729,7 +761,8 @@ func (d *zDeflater) scanTree(tree []zCode, maxCode int) {
 }
 
 // sendTree writes a tree's lengths with the bit length codes.
-func (d *zDeflater) sendTree(tree []zCode, maxCode int) {
+func (d *zDeflater) sendTree(desc *zTreeDesc) {
+	tree, maxCode := desc.tree, desc.maxCode
 	prevLen, nextLen := -1, int(tree[0].len)
 	count, maxCount, minCount := 0, 7, 4
 	if nextLen == 0 {
@@ -738,6 +771,16 @@ func (d *zDeflater) sendTree(tree []zCode, maxCode int) {
 	for n := 0; n <= maxCode; n++ {
 		curLen := nextLen
 		nextLen = int(tree[n+1].len)
+		if curLen == 0 && nextLen == 0 {
+			// A run of unused symbols at once, as in scanTree.
+			m := nextUsed(&desc.used, n+2, maxCode+1)
+			total := count + m - n
+			for ; total > 138; total -= 138 {
+				d.sendCode(zRepZ11to138, d.blTree[:])
+				d.sendBits(138-11, 7)
+			}
+			n, nextLen, count = m-1, int(tree[m].len), total-1
+		}
 		count++
 		if count < maxCount && curLen == nextLen {
 			continue
@@ -774,8 +817,8 @@ func (d *zDeflater) sendTree(tree []zCode, maxCode int) {
 }
 
 func (d *zDeflater) buildBLTree() int {
-	d.scanTree(d.dynL[:], d.lDesc.maxCode)
-	d.scanTree(d.dynD[:], d.dDesc.maxCode)
+	d.scanTree(&d.lDesc)
+	d.scanTree(&d.dDesc)
 	d.buildTree(&d.blDesc)
 	maxBLIndex := zBLCodes - 1
 	for ; maxBLIndex >= 3; maxBLIndex-- {
@@ -794,8 +837,8 @@ func (d *zDeflater) sendAllTrees(lcodes, dcodes, blcodes int) {
 	for rank := 0; rank < blcodes; rank++ {
 		d.sendBits(uint64(d.blTree[zBLOrder[rank]].len), 3)
 	}
-	d.sendTree(d.dynL[:], lcodes-1)
-	d.sendTree(d.dynD[:], dcodes-1)
+	d.sendTree(&d.lDesc)
+	d.sendTree(&d.dDesc)
 }
 
 func (d *zDeflater) compressBlock(ltree, dtree []zCode) {
