@@ -30,7 +30,7 @@ const (
 	zTooFar    = 4096
 	zWinInit   = zMaxMatch
 	zLitBufs   = 1 << (8 + 6) // lit_bufsize for memLevel 8
-	zSymEnd    = (zLitBufs - 1) * 3
+	zSymEnd    = zLitBufs - 1 // symbols in a block at most (sym_end / 3)
 
 	// Level 6 of zlib's configuration table.
 	zGoodLength = 8
@@ -182,7 +182,7 @@ type zDeflater struct {
 	heapMax int
 	blCount [zMaxBits + 1]int
 
-	sym     []byte
+	sym     []uint32 // the block's symbols: distance<<8 | literal or length-3
 	optLen  uint64
 	statLen uint64
 
@@ -193,7 +193,7 @@ type zDeflater struct {
 
 var zDeflaters = sync.Pool{New: func() any {
 	d := new(zDeflater)
-	d.sym = make([]byte, 0, zSymEnd)
+	d.sym = make([]uint32, 0, zSymEnd)
 	d.lDesc = zTreeDesc{tree: d.dynL[:], static: zTables.staticL[:], extra: zExtraLBits[:], base: zLiterals + 1, elems: zLCodes, maxLen: zMaxBits}
 	d.dDesc = zTreeDesc{tree: d.dynD[:], static: zTables.staticD[:], extra: zExtraDBits[:], base: 0, elems: zDCodes, maxLen: zMaxBits}
 	d.blDesc = zTreeDesc{tree: d.blTree[:], extra: zExtraBLBits[:], base: 0, elems: zBLCodes, maxLen: zMaxBLBits}
@@ -454,7 +454,7 @@ func (d *zDeflater) deflateSlow() {
 // tally records a literal (dist 0, lc the byte) or a match (lc the length
 // - 3) and reports whether the block is full.
 func (d *zDeflater) tally(dist, lc int) bool {
-	d.sym = append(d.sym, byte(dist), byte(dist>>8), byte(lc))
+	d.sym = append(d.sym, uint32(dist)<<8|uint32(lc))
 	if dist == 0 {
 		d.dynL[lc].freq++
 	} else {
@@ -560,13 +560,13 @@ func (d *zDeflater) buildTree(desc *zTreeDesc) {
 	tree, stree, elems := desc.tree, desc.static, desc.elems
 	pq := &d.pq
 	maxCode, n := -1, 0
-	for i := range tree[:elems] {
-		if tree[i].freq != 0 {
+	// The symbols with a frequency. zlib zeroes the lengths of the others
+	// here; initBlock zeroed every node of the block already.
+	for i, c := range tree[:elems] {
+		if c.freq != 0 {
 			n++
-			pq[n] = pqEntry(tree[i].freq, 0, i)
+			pq[n] = pqEntry(c.freq, 0, i)
 			maxCode = i
-		} else {
-			tree[i].len = 0
 		}
 	}
 	// At least two codes, as zlib forces them.
@@ -849,9 +849,9 @@ func (d *zDeflater) compressBlock(ltree, dtree []zCode) {
 	acc, n, out := d.bitBuf, d.bitN, d.out
 	ltree = ltree[:zLCodes+2]
 	dtree = dtree[:zDCodes]
-	for sym := d.sym; len(sym) >= 3; sym = sym[3:] {
-		dist := int(sym[0]) | int(sym[1])<<8
-		lc := int(sym[2])
+	for _, sym := range d.sym {
+		dist := int(sym >> 8)
+		lc := int(sym & 0xFF)
 		if dist == 0 {
 			c := ltree[lc]
 			acc |= uint64(c.code) << n
