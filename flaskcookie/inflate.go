@@ -450,7 +450,74 @@ func (f *inflater) dynamic() error {
 	lc, dc := &f.lit.count, &f.dist.count
 	clear(lc[:])
 	clear(dc[:])
-	for i := 0; i < len(lens); {
+	i := 0
+	// While eight bytes of input are left, the bit buffer lives in local
+	// variables and takes a code and its extra bits (7 + 7) without a
+	// check; the code is complete, so every table entry holds a symbol.
+	in, pos, bits, nbits := f.in, f.pos, f.bits, f.nbits
+	table := &f.clen.table
+	for i < len(lens) {
+		if nbits < 14 {
+			if pos+8 > len(in) {
+				break
+			}
+			bits |= binary.LittleEndian.Uint64(in[pos:]) << nbits
+			k := (63 - nbits) >> 3
+			pos += int(k)
+			nbits += k * 8
+		}
+		e := table[bits&hTableMask]
+		l := uint(e & 15)
+		bits >>= l
+		nbits -= l
+		sym := int(e >> 4)
+		if sym < 16 {
+			lens[i] = uint8(sym)
+			if i < nlen {
+				lc[sym&15]++
+			} else {
+				dc[sym&15]++
+			}
+			i++
+			continue
+		}
+		var n int
+		var val uint8
+		switch sym {
+		case 16:
+			if i == 0 {
+				return errZRepeat
+			}
+			val = lens[i-1]
+			n = int(bits&3) + 3
+			bits >>= 2
+			nbits -= 2
+		case 17:
+			n = int(bits&7) + 3
+			bits >>= 3
+			nbits -= 3
+		default:
+			n = int(bits&127) + 11
+			bits >>= 7
+			nbits -= 7
+		}
+		if i+n > len(lens) {
+			return errZRepeat
+		}
+		if i < nlen {
+			k := min(n, nlen-i)
+			lc[val&15] += uint16(k)
+			dc[val&15] += uint16(n - k)
+		} else {
+			dc[val&15] += uint16(n)
+		}
+		for end := i + n; i < end; i++ {
+			lens[i] = val
+		}
+	}
+	f.pos, f.bits, f.nbits = pos, bits, nbits
+	// The rest, near the end of the input, checking every read.
+	for i < len(lens) {
 		sym, err := f.decode(&f.clen)
 		if err != nil {
 			return err
