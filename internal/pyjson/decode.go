@@ -306,18 +306,19 @@ func (d *decoder) number(i int) (py.Value, int, error) {
 }
 
 // exactPow10 are the powers of ten a float64 holds exactly.
-var exactPow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+var exactPow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
 // shortDecimal is the float of the decimal number intPart.fracPart (intPart
-// with its sign) when it has at most 15 digits: the digits as an integer
-// and the power of ten are then both exact, and one division rounds
-// correctly, as float() does.
-func shortDecimal(intPart, fracPart string) (float64, bool) {
+// with its sign), rounded as float() rounds it, when it has at most 19
+// digits; ok is false for longer ones and for the rare values it cannot
+// round for sure (strconv.ParseFloat takes those).
+func shortDecimal(intPart, fracPart string) (f float64, ok bool) {
 	neg := intPart[0] == '-'
 	if neg {
 		intPart = intPart[1:]
 	}
-	if len(intPart)+len(fracPart) > 15 {
+	if len(intPart)+len(fracPart) > 19 {
 		return 0, false
 	}
 	var m uint64
@@ -327,11 +328,49 @@ func shortDecimal(intPart, fracPart string) (float64, bool) {
 	for k := 0; k < len(fracPart); k++ {
 		m = m*10 + uint64(fracPart[k]-'0')
 	}
-	f := float64(m) / exactPow10[len(fracPart)]
+	if m < 1<<53 {
+		// The digits as an integer and the power of ten are both
+		// exact, and one division rounds correctly.
+		f = float64(m) / exactPow10[len(fracPart)]
+	} else if f, ok = divPow10(m, len(fracPart)); !ok {
+		return 0, false
+	}
 	if neg {
 		f = -f
 	}
 	return f, true
+}
+
+// divPow10 rounds m / 10^k (m below 10^19, k at most 19) to the nearest
+// float64. m is hi + lo, hi its nearest float64 and lo the rest (exact);
+// q = hi / 10^k rounded is within one and a half steps of the result, and
+// hi - q*10^k is exact with a fused multiply-add, so that x - q, the
+// distance from the exact quotient x to q, is known to within a relative
+// 2^-52. ok is false when that is too close to a half step to tell (ties
+// included), when x - q reaches past 1.25 steps, and when q is a power of
+// two (the steps below and above it differ).
+func divPow10(m uint64, k int) (float64, bool) {
+	p := exactPow10[k]
+	hi := float64(m)
+	lo := float64(int64(m - uint64(hi)))
+	q := hi / p
+	e := (math.FMA(-q, p, hi) + lo) / p
+	b := math.Float64bits(q)
+	if b&(1<<52-1) == 0 {
+		return 0, false
+	}
+	up := math.Float64frombits(b+1) - q
+	dn := q - math.Float64frombits(b-1)
+	margin := math.Abs(e) * 0x1p-50
+	switch {
+	case math.Abs(e) >= 1.25*dn, math.Abs(e-up/2) <= margin, math.Abs(e+dn/2) <= margin:
+		return 0, false
+	case e > up/2:
+		return math.Float64frombits(b + 1), true
+	case e < -dn/2:
+		return math.Float64frombits(b - 1), true
+	}
+	return q, true
 }
 
 // strStop marks the bytes that end the fast scan of a string: the quote,

@@ -218,27 +218,83 @@ func FuzzUnmarshal(f *testing.F) {
 	})
 }
 
-// TestShortDecimal compares the fast path for short decimals with
-// strconv.ParseFloat.
+// TestShortDecimal compares the fast path for decimals of up to 19 digits
+// with strconv.ParseFloat: random ones of every length, and ones at or next
+// to the halfway points between floats (ties to even), where the fast path
+// must give up rather than round the wrong way.
 func TestShortDecimal(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
-	for i := 0; i < 200000; i++ {
-		ip := strconv.FormatUint(rng.Uint64N(1_000_000_000)>>rng.UintN(30), 10)
-		fp := fmt.Sprintf("%09d", rng.Uint64N(1_000_000_000))[:1+rng.IntN(9)]
-		if rng.IntN(2) == 0 {
-			ip = "-" + ip
-		}
+	check := func(ip, fp string) bool {
 		text := ip + "." + fp
 		want, _ := strconv.ParseFloat(text, 64)
 		got, ok := shortDecimal(ip, fp)
-		if digits := len(strings.TrimPrefix(ip, "-")) + len(fp); ok != (digits <= 15) {
-			t.Fatalf("%s: ok %v with %d digits", text, ok, digits)
+		if digits := len(strings.TrimPrefix(ip, "-")) + len(fp); ok && digits > 19 {
+			t.Fatalf("%s: ok with %d digits", text, digits)
 		}
 		if ok && math.Float64bits(got) != math.Float64bits(want) {
 			t.Fatalf("%s: %v, want %v", text, got, want)
 		}
+		return ok
 	}
-	for _, text := range []string{"-0.0", "0.0", "999999999999999.0", "0.000000000000001", "123456789012345.6"} {
+	fast := 0
+	for i := 0; i < 1000000; i++ {
+		nd := 1 + rng.IntN(20)
+		digits := []byte(fmt.Sprintf("%020d", rng.Uint64()))[:nd]
+		if digits[0] == '0' {
+			digits[0] = '1' + byte(rng.IntN(9))
+		}
+		cut := rng.IntN(nd)
+		ip, fp := string(digits[:cut]), string(digits[cut:])
+		if ip == "" {
+			ip = "0"
+		}
+		if rng.IntN(2) == 0 {
+			ip = "-" + ip
+		}
+		if check(ip, fp) {
+			fast++
+		}
+	}
+	if fast < 900000 {
+		t.Errorf("the fast path took %d of 1,000,000", fast)
+	}
+	// Halfway points and their neighbours: n + 0.5 for floats n with a
+	// step of 1, and the midpoints of floats with a step of 2^-k written
+	// out with up to 19 digits.
+	for i := 0; i < 200000; i++ {
+		var text string
+		switch i % 3 {
+		case 0:
+			n := uint64(1)<<52 + rng.Uint64N(1<<52)
+			text = strconv.FormatUint(n, 10) + ".5"
+		case 1:
+			n := uint64(1)<<53 + 2*rng.Uint64N(1<<52) + 1 // odd: halfway between two floats
+			text = strconv.FormatUint(n, 10) + ".0"
+		default:
+			f := math.Float64frombits(math.Float64bits(float64(rng.Uint64N(1<<20)+1)) + uint64(rng.IntN(1000)))
+			mid := new(big.Float).SetPrec(200).Add(big.NewFloat(f), big.NewFloat(math.Nextafter(f, math.Inf(1))))
+			mid.Quo(mid, big.NewFloat(2))
+			text = mid.Text('f', -1)
+			if !strings.Contains(text, ".") {
+				text += ".0"
+			}
+		}
+		dot := strings.IndexByte(text, '.')
+		for _, d := range []int{0, 1, -1} {
+			ip, fp := text[:dot], text[dot+1:]
+			if d != 0 {
+				// A neighbour: the last digit one up or down.
+				b := []byte(fp)
+				if c := b[len(b)-1]; (d > 0 && c < '9') || (d < 0 && c > '0') {
+					b[len(b)-1] = byte(int(c) + d)
+				}
+				fp = string(b)
+			}
+			check(ip, fp)
+		}
+	}
+	for _, text := range []string{"-0.0", "0.0", "999999999999999.0", "0.000000000000001", "123456789012345.6",
+		"16.990000000000002", "9007199254740993.0", "4503599627370496.5", "0.3000000000000000444", "1.0000000000000000000"} {
 		v, err := Unmarshal([]byte(text), DecodeOptions{})
 		want, _ := strconv.ParseFloat(text, 64)
 		if f, ok := v.(float64); err != nil || !ok || math.Float64bits(f) != math.Float64bits(want) {
@@ -429,4 +485,30 @@ func TestAppendFloatReprBounds(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzShortDecimal compares the fast path for decimals with
+// strconv.ParseFloat on fuzzed digits.
+func FuzzShortDecimal(f *testing.F) {
+	f.Add(uint64(1699), uint64(0), 2)
+	f.Add(uint64(16990000000000002), uint64(0), 15)
+	f.Add(uint64(9007199254740993), uint64(0), 1)
+	f.Add(uint64(45035996273704965), uint64(0), 1)
+	f.Fuzz(func(t *testing.T, m, neg uint64, k int) {
+		digits := strconv.FormatUint(m, 10)
+		if k < 1 || k > len(digits) {
+			return
+		}
+		ip, fp := digits[:len(digits)-k], digits[len(digits)-k:]
+		if ip == "" {
+			ip = "0"
+		}
+		if neg&1 == 1 {
+			ip = "-" + ip
+		}
+		want, _ := strconv.ParseFloat(ip+"."+fp, 64)
+		if got, ok := shortDecimal(ip, fp); ok && math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("%s.%s: %v, want %v", ip, fp, got, want)
+		}
+	})
 }
