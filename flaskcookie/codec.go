@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/flaskbridge/flaskbridge/internal/pyjson"
 	"github.com/flaskbridge/flaskbridge/py"
 )
 
@@ -158,10 +159,11 @@ func (c *Codec) Lifetime() time.Duration { return c.maxAge }
 
 // scratch holds the buffers of one decode or encode.
 type scratch struct {
-	raw  []byte // the cookie, or the cookie being written
-	b64  []byte // the decoded payload
-	json []byte // the JSON text
-	z    []byte // the compressed JSON
+	raw   []byte        // the cookie, or the cookie being written
+	b64   []byte        // the decoded payload
+	json  []byte        // the JSON text
+	z     []byte        // the compressed JSON
+	items []pyjson.Item // the tagged encoder's dict entries (cleared after each dict)
 }
 
 var scratches = sync.Pool{New: func() any { return new(scratch) }}
@@ -169,7 +171,7 @@ var scratches = sync.Pool{New: func() any { return new(scratch) }}
 func getScratch() *scratch { return scratches.Get().(*scratch) }
 
 func putScratch(s *scratch) {
-	if cap(s.raw)+cap(s.b64)+cap(s.json)+cap(s.z) > 256<<10 {
+	if cap(s.raw)+cap(s.b64)+cap(s.json)+cap(s.z)+32*cap(s.items) > 256<<10 {
 		return // let a rare huge cookie's buffers go
 	}
 	scratches.Put(s)
@@ -300,12 +302,15 @@ func (c *Codec) EncodeAt(d *py.Dict, t time.Time) (string, error) {
 	s := getScratch()
 	defer putScratch(s)
 	var err error
-	e := tagEncoder{maxDepth: c.maxDepth}
+	e := tagEncoder{maxDepth: c.maxDepth, items: s.items[:0]}
 	var v py.Value = d
 	if d == nil {
 		v = py.NewDict(0)
 	}
-	if s.json, err = e.encode(s.json[:0], v); err != nil {
+	s.json, err = e.encode(s.json[:0], v)
+	clear(e.items) // what an error left, so that the pool holds no values
+	s.items = e.items[:0]
+	if err != nil {
 		return "", err
 	}
 	s.z = deflate(s.z[:0], s.json)

@@ -536,19 +536,14 @@ func pqEntry(freq uint16, depth uint64, node int) uint64 {
 // index k of the n entries of pq (1-based).
 func pqDownHeap(pq *[zHeapSize]uint64, n, k int) {
 	v := pq[k]
-	vk := v >> pqNodeBits
-	for j := k << 1; j <= n; j <<= 1 {
-		c := pq[j]
-		if j < n {
-			if c1 := pq[j+1]; c1>>pqNodeBits <= c>>pqNodeBits {
-				j++
-				c = c1
-			}
+	for j := 2 * k; j <= n; j = 2 * k {
+		if j < n && pq[j+1]>>pqNodeBits <= pq[j]>>pqNodeBits {
+			j++
 		}
-		if vk <= c>>pqNodeBits {
+		if v>>pqNodeBits <= pq[j]>>pqNodeBits {
 			break
 		}
-		pq[k] = c
+		pq[k] = pq[j]
 		k = j
 	}
 	pq[k] = v
