@@ -511,9 +511,15 @@ func (f *inflater) dynamic() error {
 		} else {
 			dc[val&15] += uint16(n)
 		}
-		for end := i + n; i < end; i++ {
-			lens[i] = val
+		run := lens[i : i+n]
+		if val == 0 {
+			clear(run) // the common repeat: unused symbols
+		} else {
+			for k := range run {
+				run[k] = val
+			}
 		}
+		i += n
 	}
 	f.pos, f.bits, f.nbits = pos, bits, nbits
 	// The rest, near the end of the input, checking every read.
