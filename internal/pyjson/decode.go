@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/flaskbridge/flaskbridge/py"
 )
@@ -525,9 +526,16 @@ func (d *decoder) array(i int) (py.Value, int, error) {
 	for {
 		j := i
 		if i < len(s) && s[i] == '"' {
-			// A string without escapes, the common item, read here.
+			// A string without escapes, the common item, read and
+			// boxed here (slabs.str, in line).
 			if j = plainRun(s, i+1); j < len(s) && s[j] == '"' {
-				d.push(d.slabs.str(s[i+1 : j]))
+				if n := len(d.strs); n < cap(d.strs) && slabsWork {
+					d.strs = d.strs[:n+1]
+					d.strs[n] = s[i+1 : j]
+					d.push(box(stringType, unsafe.Pointer(&d.strs[n])))
+				} else {
+					d.push(d.slabs.str(s[i+1 : j]))
+				}
 				j++
 			} else {
 				j = i
