@@ -615,9 +615,29 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 		if i >= len(s) || s[i] != ':' {
 			return nil, i, syntaxErr(i, "expecting ':' delimiter")
 		}
-		v, j, err := d.value(d.ws(i + 1))
-		if err != nil {
-			return nil, j, err
+		i = d.ws(i + 1)
+		var v py.Value
+		j = i
+		if i < len(s) && s[i] == '"' {
+			// A string without escapes, the common value, read and
+			// boxed here (slabs.str, in line).
+			if j = plainRun(s, i+1); j < len(s) && s[j] == '"' {
+				if n := len(d.strs); n < cap(d.strs) && slabsWork {
+					d.strs = d.strs[:n+1]
+					d.strs[n] = s[i+1 : j]
+					v = box(stringType, unsafe.Pointer(&d.strs[n]))
+				} else {
+					v = d.slabs.str(s[i+1 : j])
+				}
+				j++
+			} else {
+				j = i
+			}
+		}
+		if j == i {
+			if v, j, err = d.value(i); err != nil {
+				return nil, j, err
+			}
 		}
 		// json.loads builds a dict: a repeated key keeps its first
 		// place and takes the last value.
