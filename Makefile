@@ -42,18 +42,20 @@ lint:
 # README's compatibility tables must be the ones that log gives
 # (`make compat` rewrites them after a full run).
 COMPAT_LOG := $(CURDIR)/artifacts/compat.jsonl
+# Tests that need Python, the servers or the browser fail instead of skipping.
+REQUIRE := FLASKBRIDGE_REQUIRE_PYTHON=1 FLASKBRIDGE_REQUIRE_SERVICES=1 FLASKBRIDGE_REQUIRE_BROWSER=1
+COMPAT_GEN := $(GO) run ./internal/compat/gen -log $(COMPAT_LOG) -readme README.md
 
 gotest:
 	mkdir -p $(dir $(COMPAT_LOG)) && rm -f $(COMPAT_LOG)
-	FLASKBRIDGE_REQUIRE_PYTHON=1 FLASKBRIDGE_REQUIRE_SERVICES=1 FLASKBRIDGE_REQUIRE_BROWSER=1 FLASKBRIDGE_COMPAT_LOG=$(COMPAT_LOG) \
-		$(GO) test -race -count=1 -timeout 30m ./...
-	$(GO) run ./internal/compat/gen -check -log $(COMPAT_LOG) -readme README.md
+	$(REQUIRE) FLASKBRIDGE_COMPAT_LOG=$(COMPAT_LOG) $(GO) test -race -count=1 -timeout 30m ./...
+	$(COMPAT_GEN) -check
 
-compat:
+# Only the packages that log compatibility results.
+compat: deps
 	mkdir -p $(dir $(COMPAT_LOG)) && rm -f $(COMPAT_LOG)
-	FLASKBRIDGE_REQUIRE_PYTHON=1 FLASKBRIDGE_REQUIRE_SERVICES=1 FLASKBRIDGE_COMPAT_LOG=$(COMPAT_LOG) \
-		$(GO) test -count=1 -timeout 30m ./compat_test/ ./flasksession/...
-	$(GO) run ./internal/compat/gen -log $(COMPAT_LOG) -readme README.md
+	$(REQUIRE) FLASKBRIDGE_COMPAT_LOG=$(COMPAT_LOG) $(GO) test -count=1 -timeout 30m ./compat_test/ ./flasksession/...
+	$(COMPAT_GEN)
 
 fuzz:
 	scripts/fuzz.sh $(FUZZTIME)
