@@ -385,7 +385,8 @@ func (m *Manager) store_(ctx context.Context, s *Session, modified bool, out *Ou
 func (m *Manager) mergeWrite(ctx context.Context, s *Session, out *Outcome) error {
 	key := m.Key(s.id)
 	cas := m.store.(CompareAndSwapper)
-	value := s.Dict()
+	mine := s.Dict()
+	value := mine
 	old := s.raw
 	var base *py.Dict // the session as loaded, decoded once on a conflict
 	for attempt := 1; ; attempt++ {
@@ -398,6 +399,15 @@ func (m *Manager) mergeWrite(ctx context.Context, s *Session, out *Outcome) erro
 			return fmt.Errorf("%w: saving %q: %w", ErrStore, key, err)
 		}
 		if swapped {
+			if value != mine {
+				// The session now holds what was stored, so that s.raw
+				// stays its base: a later Commit of it must not take the
+				// other writer's keys for ones this request removed.
+				mine.Clear()
+				for k, v := range value.All() {
+					mine.Append(k, v)
+				}
+			}
 			s.raw, s.format = data, m.ser.format()
 			out.Wrote = true
 			return nil
@@ -430,7 +440,7 @@ func (m *Manager) mergeWrite(ctx context.Context, s *Session, out *Outcome) erro
 				return fmt.Errorf("key %q: %w", key, err)
 			}
 		}
-		value, old = mergeChanges(base, s.Dict(), theirs), cur
+		value, old = mergeChanges(base, mine, theirs), cur
 	}
 }
 

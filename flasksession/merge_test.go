@@ -86,6 +86,24 @@ func TestMergeWrites(t *testing.T) {
 			t.Fatalf("%d swaps, want 2", st.swaps)
 		}
 	})
+	t.Run("merged value kept for the next commit", func(t *testing.T) {
+		_, m, s, write := mergeSetup(t, o)
+		s.Set("a", int64(2))
+		write("a", int64(1), "b", int64(1), "c", int64(7)) // another request added c
+		if _, err := m.Commit(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		if got := py.Repr(s.Dict()); got != "{'a': 2, 'b': 1, 'c': 7}" {
+			t.Fatalf("session after the merge %s", got)
+		}
+		s.Set("d", int64(4)) // a second commit of the same session
+		if _, err := m.Commit(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		if got := stored(t, m, s.ID()); got != "{'a': 2, 'b': 1, 'c': 7, 'd': 4}" {
+			t.Fatalf("stored %s", got)
+		}
+	})
 	t.Run("same key: this request's value", func(t *testing.T) {
 		_, m, s, write := mergeSetup(t, o)
 		s.Set("b", int64(3))
