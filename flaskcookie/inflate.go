@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"math/bits"
 	"slices"
 	"sync"
@@ -46,8 +47,12 @@ var errTooLarge = errors.New("output limit")
 func inflate(dst, src []byte, limit int) ([]byte, error) {
 	f := inflaters.Get().(*inflater)
 	defer inflaters.Put(f)
-	start := len(dst)
-	out, err := f.run(dst, src, start+limit)
+	// The end of the output, saturated: a limit of math.MaxInt means none.
+	end := len(dst) + limit
+	if limit > math.MaxInt-len(dst) {
+		end = math.MaxInt
+	}
+	out, err := f.run(dst, src, end)
 	switch {
 	case err == errTooLarge:
 		return out, fmt.Errorf("%w: payload inflates to more than %d bytes", ErrPayloadTooLarge, limit)
@@ -629,8 +634,12 @@ func (f *inflater) codes(out []byte, lit, dist *huffman) ([]byte, error) {
 				f.pos, f.bits, f.nbits = pos, bits, nbits
 				return f.codesSlow(buf[:o], lit, dist)
 			}
-			// Double, up to what the limit can use.
-			n := min(max(o, 2*zMaxMatch), limit-o+zMaxMatch+8)
+			// Double, up to what the limit can use (o < limit, and
+			// limit may be math.MaxInt: nothing here may overflow).
+			n := max(o, 2*zMaxMatch)
+			if room := limit - o; room < n-(zMaxMatch+8) {
+				n = room + zMaxMatch + 8
+			}
 			buf = slices.Grow(buf[:o], n)
 			buf = buf[:cap(buf)]
 			end = min(len(buf)-(zMaxMatch+8), limit)

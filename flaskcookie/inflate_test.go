@@ -6,6 +6,7 @@ import (
 	"compress/zlib"
 	"hash/adler32"
 	"io"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -93,4 +94,18 @@ func FuzzInflateStdlib(f *testing.F) {
 			t.Fatalf("%x: %d bytes, compress/zlib reads %d", data, len(got), len(want))
 		}
 	})
+}
+
+// TestInflateNoLimit inflates with the largest limit an int holds (a
+// MaxPayloadSize meant as "no limit"), after a prefix too: the limit
+// arithmetic must not overflow.
+func TestInflateNoLimit(t *testing.T) {
+	data := bytes.Repeat([]byte("abcdefgh"), 1000)
+	z := zlibStream(t, data, 6)
+	for _, prefix := range []string{"", "prefix"} {
+		got, err := inflate([]byte(prefix), z, math.MaxInt)
+		if err != nil || string(got[:len(prefix)]) != prefix || !bytes.Equal(got[len(prefix):], data) {
+			t.Fatalf("prefix %q: %d bytes, %v", prefix, len(got), err)
+		}
+	}
 }
