@@ -2,7 +2,6 @@ package flasksession_test
 
 import (
 	"compress/gzip"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"os"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/flaskbridge/flaskbridge/flasksession"
+	"github.com/flaskbridge/flaskbridge/flasksession/internal/storetest"
 	"github.com/flaskbridge/flaskbridge/py"
 )
 
@@ -169,19 +169,8 @@ func msgspecPayloads(t testing.TB, version string) [][]byte {
 	var out [][]byte
 	for _, name := range []string{"login", "cart"} {
 		for _, format := range []string{"msgpack", "json"} {
-			out = append(out, b64(t, v.Payloads[name][format]))
+			out = append(out, storetest.B64(t, v.Payloads[name][format]))
 		}
 	}
 	return out
 }
-
-func b64(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := base64.StdEncoding.DecodeString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func b64enc(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

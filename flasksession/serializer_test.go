@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/flaskbridge/flaskbridge/flasksession"
+	"github.com/flaskbridge/flaskbridge/flasksession/internal/storetest"
 	"github.com/flaskbridge/flaskbridge/internal/pyharness"
 	"github.com/flaskbridge/flaskbridge/py"
 )
@@ -60,7 +61,7 @@ func TestSerializerMatchesFlaskSession(t *testing.T) {
 				if goErr != nil {
 					continue
 				}
-				pyBytes := b64(t, pyB64)
+				pyBytes := storetest.B64(t, pyB64)
 				if string(pyBytes) != string(goBytes) {
 					t.Errorf("%s %.60s:\n  Go     %.200x\n  Python %.200x", f, text, goBytes, pyBytes)
 					continue
@@ -75,7 +76,7 @@ func TestSerializerMatchesFlaskSession(t *testing.T) {
 					Repr string `json:"repr"`
 					Same bool   `json:"same"`
 				}
-				h.MustCall(t, "fsession.loads", map[string]any{"data": b64enc(pyBytes), "expect": py.Repr(got)}, &out)
+				h.MustCall(t, "fsession.loads", map[string]any{"data": storetest.B64Encode(pyBytes), "expect": py.Repr(got)}, &out)
 				if !out.Same {
 					t.Errorf("%s %.60s: Go reads %s, Flask-Session %s", f, text, py.Repr(got), out.Repr)
 				}
