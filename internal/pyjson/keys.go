@@ -51,7 +51,7 @@ func AppendItems(items []Item, d *py.Dict) ([]Item, error) {
 			allStr, allNum = false, false
 			items = append(items, Item{Key: "null", Value: v})
 		default:
-			return items[:start], fmt.Errorf("%w: keys must be str, int, float, bool or None, not %s", ErrType, py.TypeName(k))
+			return dropItems(items, start), fmt.Errorf("%w: keys must be str, int, float, bool or None, not %s", ErrType, py.TypeName(k))
 		}
 	}
 	out := items[start:]
@@ -73,7 +73,7 @@ func AppendItems(items []Item, d *py.Dict) ([]Item, error) {
 		out[0].Key = numKeyText(k)
 		return items, nil
 	case !allNum:
-		return items[:start], fmt.Errorf("%w: '<' not supported between the keys of one dict (%s)", ErrType, keyTypes(d))
+		return dropItems(items, start), fmt.Errorf("%w: '<' not supported between the keys of one dict (%s)", ErrType, keyTypes(d))
 	}
 	// Numeric keys: sort on the Python values, then convert.
 	keys := make([]py.Value, n)
@@ -85,7 +85,7 @@ func AppendItems(items []Item, d *py.Dict) ([]Item, error) {
 		idx[i] = i
 	}
 	if err := sortNumeric(idx, keys); err != nil {
-		return items[:start], err
+		return dropItems(items, start), err
 	}
 	vals := make([]py.Value, n)
 	for i := range vals {
@@ -95,6 +95,13 @@ func AppendItems(items []Item, d *py.Dict) ([]Item, error) {
 		out[i] = Item{Key: numKeyText(keys[j]), Value: vals[j]}
 	}
 	return items, nil
+}
+
+// dropItems cuts items back to start on an error, clearing what was
+// appended, so that a buffer the caller keeps for reuse holds no values.
+func dropItems(items []Item, start int) []Item {
+	clear(items[start:])
+	return items[:start]
 }
 
 func keyTypes(d *py.Dict) string {

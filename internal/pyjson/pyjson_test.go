@@ -512,3 +512,25 @@ func FuzzShortDecimal(f *testing.F) {
 		}
 	})
 }
+
+// TestAppendItemsErrorClears checks that a refused dict leaves nothing of
+// its entries in the buffer past what AppendItems returns, which callers
+// keep in pools.
+func TestAppendItemsErrorClears(t *testing.T) {
+	for _, d := range []*py.Dict{
+		py.DictOf("a", "secret", "b", "secret", py.Tuple{int64(1)}, int64(1)), // a key type json.dumps refuses
+		py.DictOf("a", "secret", int64(1), "secret"),                          // str and int keys together
+	} {
+		buf := make([]Item, 1, 16)
+		buf[0] = Item{Key: "kept", Value: "kept"}
+		out, err := AppendItems(buf, d)
+		if !errors.Is(err, ErrType) || len(out) != 1 || out[0].Key != "kept" {
+			t.Fatalf("%v: %d items, %v", d, len(out), err)
+		}
+		for i, it := range out[1:cap(out)] {
+			if it != (Item{}) {
+				t.Errorf("%v: item %d past the end holds %v", d, i+1, it)
+			}
+		}
+	}
+}
