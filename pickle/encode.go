@@ -107,8 +107,9 @@ const (
 // name (kinds kGlobal, kModule, kConst) are kept apart, by their text.
 //
 // p is the address of the object (or of its data) as a number: the value
-// being encoded keeps every object it reaches alive, and Go's heap does not
-// move, so during one encode an address names one object. Kept as a number,
+// being encoded keeps every object it reaches alive, the encoder keeps the
+// values it makes along the way (see keep), and Go's heap does not move, so
+// during one encode an address names one object. Kept as a number,
 // the memo table holds no pointers: filling it costs no write barriers, and
 // the collector never scans it.
 type mkey struct {
@@ -289,6 +290,11 @@ type encoder struct {
 	idents     map[*py.Identity]identEntry
 	depth      int
 	maxDepth   int
+	// keep holds the values made during the encode (Go values converted
+	// to the model, ...) until it ends: the memo names objects by address
+	// only, so an object it names must not be freed and its memory reused
+	// for another one while the encode runs.
+	keep []py.Value
 }
 
 func (e *encoder) encode(v any, o EncodeOptions) error {
@@ -310,6 +316,10 @@ func (e *encoder) encode(v any, o EncodeOptions) error {
 		e.buf = append(e.buf, opProto, byte(proto))
 		e.framing = proto >= 4
 	}
+	defer func() {
+		clear(e.keep)
+		e.keep = e.keep[:0]
+	}()
 	if err := e.save(v); err != nil {
 		return err
 	}
@@ -578,6 +588,7 @@ func (e *encoder) save(v any) error {
 		if err != nil {
 			return fmt.Errorf("%w: %v", ErrUnsupported, err)
 		}
+		e.keep = append(e.keep, m)
 		return e.save(m)
 	}
 	return nil

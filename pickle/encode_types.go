@@ -392,6 +392,7 @@ func (e *encoder) saveObject(o *py.Object) error {
 		kwargs := o.Kwargs
 		if kwargs == nil {
 			kwargs = py.NewDict(0)
+			e.keep = append(e.keep, kwargs)
 		}
 		if e.proto >= 4 {
 			for _, v := range [3]py.Value{o.Callable, o.Args, kwargs} {

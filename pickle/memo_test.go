@@ -2,6 +2,8 @@ package pickle
 
 import (
 	"bytes"
+	"fmt"
+	"runtime/debug"
 	"testing"
 
 	"github.com/flaskbridge/flaskbridge/py"
@@ -37,5 +39,34 @@ func TestMemoGenerations(t *testing.T) {
 	}
 	if enc.e.memo.gen > 10 {
 		t.Fatalf("generation %d: the counter did not wrap", enc.e.memo.gen)
+	}
+}
+
+// TestMemoConvertedValues encodes many Go values that the encoder converts
+// to the model one by one, with the collector running often: a converted
+// value freed during the encode must not leave its address in the memo for
+// the next one allocated there (which would be written as a memo reference
+// to the first).
+func TestMemoConvertedValues(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(1))
+	const n = 20000
+	d := py.NewDict(0)
+	for i := range n {
+		d.Set(fmt.Sprint("k", i), []string{fmt.Sprint("v", i)})
+	}
+	b, err := Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := Unmarshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := v.(*py.Dict)
+	for i := range n {
+		x, _ := got.Get(fmt.Sprint("k", i))
+		if l, ok := x.(*py.List); !ok || len(l.Items) != 1 || l.Items[0] != fmt.Sprint("v", i) {
+			t.Fatalf("k%d = %s, want ['v%d']", i, py.Repr(x), i)
+		}
 	}
 }
