@@ -98,7 +98,8 @@ type Config struct {
 // environment variable of environ (os.Environ()) that starts with FLASK_,
 // its value parsed as JSON when it is JSON and kept as text otherwise
 // (app.config.from_prefixed_env()). A relative store directory is taken
-// from the config file's directory, as the Flask app takes it. An empty
+// from the config file's directory (symbolic links followed), as the Flask
+// app takes it. An empty
 // path reads the environment only.
 func LoadConfig(path string, environ []string) (*Config, error) {
 	raw := map[string]any{}
@@ -111,7 +112,13 @@ func LoadConfig(path string, environ []string) (*Config, error) {
 		if err := toml.Unmarshal(data, &raw); err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", ErrConfig, path, err)
 		}
-		if dir, err = filepath.Abs(filepath.Dir(path)); err != nil {
+		// The Flask app takes the directory of Path(path).resolve(): the
+		// file's, symbolic links followed.
+		real, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+		}
+		if dir, err = filepath.Abs(filepath.Dir(real)); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 		}
 	}

@@ -41,7 +41,10 @@ WTF_CSRF_TIME_LIMIT = 60
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Dir(path)
+	dir, err := filepath.EvalSymlinks(filepath.Dir(path))
+	if err != nil {
+		t.Fatal(err)
+	}
 	checks := []struct {
 		name      string
 		got, want any
@@ -159,5 +162,27 @@ func TestLoadConfigErrors(t *testing.T) {
 	}
 	if _, err := LoadConfig(filepath.Join(t.TempDir(), "missing.toml"), nil); !errors.Is(err, ErrConfig) || !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestLoadConfigSymlink: a config file reached through a symbolic link
+// takes a relative store directory from the directory of the file it
+// points to, as the Flask app's Path(path).resolve() does.
+func TestLoadConfigSymlink(t *testing.T) {
+	real := writeConfig(t, `SHARED_LOGIN_STORE = "sessions"`)
+	link := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.Symlink(real, link); err != nil {
+		t.Skip(err)
+	}
+	c, err := LoadConfig(link, []string{"FLASK_SECRET_KEY=k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := filepath.EvalSymlinks(filepath.Dir(real))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "sessions"); c.StoreTarget != want {
+		t.Errorf("store directory %q, want %q", c.StoreTarget, want)
 	}
 }
