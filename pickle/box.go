@@ -1,6 +1,7 @@
 package pickle
 
 import (
+	"math"
 	"unsafe"
 
 	"github.com/flaskbridge/flaskbridge/py"
@@ -165,7 +166,9 @@ func (b *slabs) strSlow(data []byte, start, end int) (py.Value, int32) {
 		return string(data[start:end]), -1
 	}
 	if b.block == nil {
-		b.newBlock(data, start)
+		if !b.newBlock(data, start) {
+			return string(data[start:end]), -1
+		}
 		return b.str(data, start, end)
 	}
 	if start < b.from {
@@ -179,13 +182,27 @@ func (b *slabs) strSlow(data []byte, start, end int) (py.Value, int32) {
 	return makeBox(stringType, unsafe.Pointer(&b.strs[len(b.strs)-1])), -1
 }
 
-// newBlock copies data[start:] into a new block.
-func (b *slabs) newBlock(data []byte, start int) {
+// newBlock copies data[start:] into a new block. It reports false, making
+// none, when the block would be too large for the int32 offsets the memo
+// keeps of its headers (an input of more than a gigabyte): each str then
+// gets memory of its own.
+func (b *slabs) newBlock(data []byte, start int) bool {
 	rest := len(data) - start
-	n := (rest + 7) &^ 7
-	b.block = make([]byte, n+max(rest*3/4, 8*strHeader)&^7)
+	n, size := blockSize(rest)
+	if size > math.MaxInt32 {
+		return false
+	}
+	b.block = make([]byte, size)
 	copy(b.block, data[start:])
 	b.from, b.hdr = start, n
+	return true
+}
+
+// blockSize returns the size of the block for rest bytes of input: where
+// its headers start, and its whole size.
+func blockSize(rest int) (n, size int) {
+	n = (rest + 7) &^ 7
+	return n, n + max(rest*3/4, 8*strHeader)&^7
 }
 
 // strRef tells where in the block the str v has its header, when it has

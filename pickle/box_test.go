@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/flaskbridge/flaskbridge/py"
@@ -82,5 +83,19 @@ func TestStrRunLimits(t *testing.T) {
 	bad := bytes.Replace(data, []byte("item 5"), []byte("item \xff"), 1)
 	if _, err := Unmarshal(bad); !errors.Is(err, ErrInvalid) {
 		t.Errorf("invalid UTF-8 in a run: %v", err)
+	}
+}
+
+// TestBlockSizeLimit checks that an input too large for the memo's int32
+// offsets of str headers gets no block (the block would be over 2 GiB,
+// too large to try in a test).
+func TestBlockSizeLimit(t *testing.T) {
+	for _, rest := range []int{5 << 28, 1<<31 - 1, 1 << 31, 3 << 30, 5 << 30} {
+		if _, size := blockSize(rest); size <= math.MaxInt32 {
+			t.Errorf("block for %d bytes: size %d fits int32 offsets", rest, size)
+		}
+	}
+	if _, size := blockSize(1 << 20); size > math.MaxInt32 {
+		t.Errorf("block for 1 MiB: size %d", size)
 	}
 }
