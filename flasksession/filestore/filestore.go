@@ -132,13 +132,13 @@ func New(dir string, o Options) (*Store, error) {
 	if s.protocol == 0 {
 		s.protocol = pickle.HighestProtocol
 	} else if s.protocol < 2 || s.protocol > pickle.HighestProtocol {
-		return nil, fmt.Errorf("filestore: pickle protocol %d (want 2 to %d)", s.protocol, pickle.HighestProtocol)
+		return nil, fmt.Errorf("%w: pickle protocol %d (want 2 to %d)", ErrConfig, s.protocol, pickle.HighestProtocol)
 	}
 	if s.header < HeaderStruct || s.header > HeaderPickle1 {
-		return nil, fmt.Errorf("filestore: unknown header form %d", int(s.header))
+		return nil, fmt.Errorf("%w: unknown header form %d", ErrConfig, int(s.header))
 	}
 	if s.hash != HashSHA256 && s.hash != HashMD5 {
-		return nil, fmt.Errorf("filestore: unknown hash %d", int(s.hash))
+		return nil, fmt.Errorf("%w: unknown hash %d", ErrConfig, int(s.hash))
 	}
 	if s.maxSize <= 0 {
 		s.maxSize = DefaultMaxFileSize
@@ -170,11 +170,11 @@ func (s *Store) applyVersion(v string) error {
 	}
 	parts := strings.SplitN(v, ".", 3)
 	if len(parts) < 2 || parts[0] != "0" {
-		return fmt.Errorf("filestore: cachelib version %q", v)
+		return fmt.Errorf("%w: cachelib version %q", ErrConfig, v)
 	}
 	minor, err := strconv.Atoi(parts[1])
 	if err != nil {
-		return fmt.Errorf("filestore: cachelib version %q", v)
+		return fmt.Errorf("%w: cachelib version %q", ErrConfig, v)
 	}
 	switch {
 	case minor < 2:
@@ -316,6 +316,11 @@ func isFile(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.Mode().IsRegular()
 }
+
+// ErrConfig reports options that cannot be used (an unknown cachelib
+// version, pickle protocol, header form or hash). It comes wrapped with
+// detail.
+var ErrConfig = errors.New("filestore: bad configuration")
 
 // errChanged stops a write whose guard found the file changed.
 var errChanged = errors.New("filestore: file changed")

@@ -317,3 +317,20 @@ func TestLargeExpiry(t *testing.T) {
 		t.Errorf("Save = %v, want ErrHeader", err)
 	}
 }
+
+// TestBadOptions: options New cannot use fail with ErrConfig.
+func TestBadOptions(t *testing.T) {
+	for name, o := range map[string]filestore.Options{
+		"cachelib 1.0":   {Cachelib: "1.0"},
+		"cachelib x":     {Cachelib: "x"},
+		"cachelib 0.x":   {Cachelib: "0.x"},
+		"protocol 1":     {PickleProtocol: 1},
+		"protocol 6":     {PickleProtocol: 6},
+		"header form 99": {Header: 99},
+		"hash 99":        {Hash: 99},
+	} {
+		if _, err := filestore.New(t.TempDir(), o); !errors.Is(err, filestore.ErrConfig) {
+			t.Errorf("%s: %v, want ErrConfig", name, err)
+		}
+	}
+}

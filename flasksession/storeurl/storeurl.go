@@ -401,7 +401,7 @@ func openFile(rawURL string, o Options) (*Opened, error) {
 	}
 	s, err := filestore.New(dir, fo)
 	if err != nil {
-		if strings.HasPrefix(err.Error(), "filestore: cachelib version") || strings.HasPrefix(err.Error(), "filestore: pickle protocol") {
+		if errors.Is(err, filestore.ErrConfig) {
 			return nil, fmt.Errorf("%w: %s: %w", ErrURL, rawURL, err)
 		}
 		return nil, err
