@@ -167,7 +167,9 @@ type Options struct {
 	// DefaultMaxIDLength).
 	MaxIDLength int
 	// MaxValueSize bounds a stored value the serializers read (default
-	// DefaultMaxValueSize).
+	// DefaultMaxValueSize). The store has read the value by then: filestore
+	// and memcachedstore bound their own reads (MaxFileSize, MaxValueSize),
+	// while redisstore and sqlstore read an entry whole, however large.
 	MaxValueSize int
 	// Now returns the current time, for cookie expiry (default time.Now).
 	Now func() time.Time
