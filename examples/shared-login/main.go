@@ -54,7 +54,7 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer, 
 	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on")
 	flaskURL := fs.String("flask", "http://127.0.0.1:5000", "URL of the Flask app to proxy to")
 	configPath := fs.String("config", defaultConfig, "config file both apps read ($"+sharedlogin.ConfigEnv+")")
-	store := fs.String("store", "", "override the config's "+sharedlogin.StoreKey+": cookie, a directory, or redis://host:port/db\n"+
+	store := fs.String("store", "", "override the config's "+sharedlogin.StoreKey+": cookie, a directory (relative to the config file's), or redis://host:port/db\n"+
 		"(the Flask app must get the same: FLASK_"+sharedlogin.StoreKey+")")
 	flaskOnly := fs.Bool("flask-only", false, "proxy every route to Flask, the Go routes included (rollback)")
 	quiet := fs.Bool("quiet", false, "log errors only")
@@ -69,18 +69,16 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer, 
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 
+	if *store != "" {
+		// -store is FLASK_SHARED_LOGIN_STORE, the variable the Flask app
+		// reads: a relative directory is taken from the config file's
+		// directory on both sides.
+		override := &sharedlogin.Config{Store: *store}
+		environ = append(environ[:len(environ):len(environ)], override.Environ()...)
+	}
 	cfg, err := sharedlogin.LoadConfig(*configPath, environ)
 	if err != nil {
 		return err
-	}
-	if *store != "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			return err
-		}
-		if err := cfg.SetStore(*store, wd); err != nil {
-			return err
-		}
 	}
 	cfg.FlaskURL = *flaskURL
 	cfg.FlaskOnly = *flaskOnly

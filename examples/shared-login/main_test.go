@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -146,5 +148,30 @@ func TestRunErrors(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"-h"}, nil, io.Discard, io.Discard, nil); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: %v", err)
+	}
+}
+
+// TestRunStoreRelative: -store is FLASK_SHARED_LOGIN_STORE, so a relative
+// directory is taken from the config file's directory, as the Flask app
+// takes it, not from the working directory.
+func TestRunStoreRelative(t *testing.T) {
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(config, []byte(`SHARED_LOGIN_STORE = "cookie"`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // serve, then shut down at once
+	stderr := new(syncBuffer)
+	args := []string{"-listen", "127.0.0.1:0", "-config", config, "-store", "sessions"}
+	if err := run(ctx, args, []string{"FLASK_SECRET_KEY=k"}, io.Discard, stderr, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := "target=" + filepath.Join(dir, "sessions") + " "
+	if !strings.Contains(stderr.String(), want) {
+		t.Errorf("log does not have %q:\n%s", want, stderr.String())
 	}
 }
