@@ -85,7 +85,7 @@ func (b *slabs) next(kind uint8, c int) int {
 // each, less the keys (one per colon), which repeat and are interned; a
 // dict takes a brace and its entries a colon each; the items of arrays
 // take the commas that do not separate dict entries, plus one per array
-// (lists, usually few, take the default slabs).
+// (lists, usually few, take the default slabs), at most 4096.
 func (b *slabs) presize(text string) (items int) {
 	if len(text) < 64 {
 		return 0
@@ -108,8 +108,10 @@ func (b *slabs) presize(text string) (items int) {
 	if strings.IndexByte(text, '[') < 0 {
 		return 0
 	}
+	// Bounded as the slabs are: commas inside strings count too, and
+	// the first array keeps the stack's memory.
 	commas := strings.Count(text, ",")
-	return max(commas-colons+braces, 0) + 16
+	return min(max(commas-colons+braces, 0)+16, 4096)
 }
 
 // slabSize is the size of the next slab: small for small documents,

@@ -534,3 +534,18 @@ func TestAppendItemsErrorClears(t *testing.T) {
 		}
 	}
 }
+
+// TestPresizeBounded checks that the first stack of array items stays
+// bounded for a text whose commas sit inside a string: the first list read
+// keeps that stack's memory.
+func TestPresizeBounded(t *testing.T) {
+	var b slabs
+	text := `["` + strings.Repeat(",", 1<<20) + `"]`
+	if n := b.presize(text); n > 4096 {
+		t.Fatalf("presize hints %d items for a one-item array", n)
+	}
+	v, err := UnmarshalString(text, DecodeOptions{})
+	if l, ok := v.(*py.List); err != nil || !ok || len(l.Items) != 1 {
+		t.Fatalf("%v, %v", v, err)
+	}
+}
