@@ -50,7 +50,7 @@ func gunicorn(t *testing.T, redisAddr, prefix string) string {
 	}
 	root, err := pyharness.Root()
 	must(t, err)
-	port := freePort(t)
+	port := services.FreePort(t)
 	cmd := exec.Command(bin, "--chdir", filepath.Join(root, "scripts"), "-k", "gthread", "-w", "2", "--threads", "4",
 		"-b", "127.0.0.1:"+strconv.Itoa(port), "--log-level", "warning", "reliability_app:app")
 	cmd.Env = append(os.Environ(), "FLASKBRIDGE_APP_REDIS=redis://"+redisAddr+"/0",

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flaskbridge/flaskbridge/internal/services"
 )
 
 // proc is a server process of the test's own, on a port of its own, that
@@ -19,6 +21,7 @@ import (
 type proc struct {
 	t    testing.TB
 	name string
+	bin  string // the executable, from services.Command
 	args []string
 	port int
 	dir  string
@@ -26,23 +29,12 @@ type proc struct {
 	ping func(addr string) bool
 }
 
-// freePort returns a loopback port that was free a moment ago.
-func freePort(t testing.TB) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 func (p *proc) addr() string { return "127.0.0.1:" + strconv.Itoa(p.port) }
 
 // start runs the process and waits until it answers.
 func (p *proc) start() {
 	p.t.Helper()
-	p.cmd = exec.Command(p.name, p.args...)
+	p.cmd = exec.Command(p.bin, p.args...)
 	log, err := os.OpenFile(filepath.Join(p.dir, "out.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		p.t.Fatal(err)
@@ -72,17 +64,6 @@ func (p *proc) kill() {
 	p.cmd = nil
 }
 
-func need(t testing.TB, cmd string) {
-	t.Helper()
-	if _, err := exec.LookPath(cmd); err != nil {
-		msg := cmd + " is not installed: run scripts/services.sh start (it installs the servers)"
-		if os.Getenv("FLASKBRIDGE_REQUIRE_SERVICES") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-}
-
 // ask sends one command line and reads one reply line.
 func ask(addr, line string) (string, error) {
 	c, err := net.DialTimeout("tcp", addr, 300*time.Millisecond)
@@ -108,12 +89,12 @@ func redisPing(addr string) bool {
 // restarted server comes back with what it had acknowledged.
 func startRedis(t testing.TB, extra ...string) *proc {
 	t.Helper()
-	need(t, "redis-server")
+	bin := services.Command(t, "redis-server")
 	dir := t.TempDir()
-	port := freePort(t)
+	port := services.FreePort(t)
 	args := []string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "",
 		"--appendonly", "yes", "--appendfsync", "always", "--daemonize", "no"}
-	p := &proc{t: t, name: "redis-server", args: append(args, extra...), port: port, dir: dir, ping: redisPing}
+	p := &proc{t: t, name: "redis-server", bin: bin, args: append(args, extra...), port: port, dir: dir, ping: redisPing}
 	p.start()
 	t.Cleanup(p.kill)
 	return p
@@ -123,9 +104,9 @@ func startRedis(t testing.TB, extra ...string) *proc {
 // under name, with a quorum of 1 and short timeouts.
 func startSentinel(t testing.TB, name, masterAddr string) *proc {
 	t.Helper()
-	need(t, "redis-sentinel")
+	bin := services.Command(t, "redis-sentinel")
 	dir := t.TempDir()
-	port := freePort(t)
+	port := services.FreePort(t)
 	host, mport, _ := net.SplitHostPort(masterAddr)
 	conf := fmt.Sprintf("port %d\nbind 127.0.0.1\ndir %s\nsentinel monitor %s %s %s 1\n"+
 		"sentinel down-after-milliseconds %s 400\nsentinel failover-timeout %s 4000\n",
@@ -134,7 +115,7 @@ func startSentinel(t testing.TB, name, masterAddr string) *proc {
 	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{t: t, name: "redis-sentinel", args: []string{path}, port: port, dir: dir, ping: redisPing}
+	p := &proc{t: t, name: "redis-sentinel", bin: bin, args: []string{path}, port: port, dir: dir, ping: redisPing}
 	p.start()
 	t.Cleanup(p.kill)
 	return p
@@ -143,13 +124,13 @@ func startSentinel(t testing.TB, name, masterAddr string) *proc {
 // startMemcached runs a memcached of the test's own.
 func startMemcached(t testing.TB) *proc {
 	t.Helper()
-	need(t, "memcached")
-	port := freePort(t)
+	bin := services.Command(t, "memcached")
+	port := services.FreePort(t)
 	args := []string{"-l", "127.0.0.1", "-p", strconv.Itoa(port), "-U", "0", "-m", "16"}
 	if os.Geteuid() == 0 {
 		args = append(args, "-u", "root")
 	}
-	p := &proc{t: t, name: "memcached", args: args, port: port, dir: t.TempDir(), ping: func(addr string) bool {
+	p := &proc{t: t, name: "memcached", bin: bin, args: args, port: port, dir: t.TempDir(), ping: func(addr string) bool {
 		r, err := ask(addr, "version")
 		return err == nil && strings.HasPrefix(r, "VERSION")
 	}}

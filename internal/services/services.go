@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -58,6 +59,39 @@ func Reachable(addr string) bool {
 	return true
 }
 
+// FreePort returns a loopback port that was free a moment ago, for a
+// server a test runs of its own beside the shared ones.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// Command returns the path of a server's executable (redis-server,
+// memcached, ...), for a test that runs a server of its own; it skips (or
+// fails, under FLASKBRIDGE_REQUIRE_SERVICES=1) the test when it is not
+// installed.
+func Command(t testing.TB, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		skipOrFail(t, fmt.Sprintf("%s is not installed: run `scripts/services.sh start` (it installs the servers), then go test", name))
+	}
+	return path
+}
+
+func skipOrFail(t testing.TB, msg string) {
+	t.Helper()
+	if os.Getenv(RequireEnv) == "1" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
 // need skips (or fails, under FLASKBRIDGE_REQUIRE_SERVICES=1) the test
 // when one of addrs does not answer.
 func need(t testing.TB, what, envName string, addrs ...string) {
@@ -66,11 +100,7 @@ func need(t testing.TB, what, envName string, addrs ...string) {
 		if Reachable(a) {
 			continue
 		}
-		msg := fmt.Sprintf("%s at %s is not reachable: run `scripts/services.sh start` (or set %s), then go test", what, a, envName)
-		if os.Getenv(RequireEnv) == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		skipOrFail(t, fmt.Sprintf("%s at %s is not reachable: run `scripts/services.sh start` (or set %s), then go test", what, a, envName))
 	}
 }
 
