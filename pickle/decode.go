@@ -149,6 +149,18 @@ func (d *decoder) memoEntryFor(v py.Value, dep int32) memoEntry {
 	return memoEntry{dep: dep, kind: memoVal, at: int32(len(d.memoVals) - 1)}
 }
 
+// memoEntryOver is memoEntryFor for a memo slot that held old: a memoVal
+// slot keeps its place in memoVals, so that putting to one index again and
+// again (two bytes of input each) does not grow memoVals past the number
+// of memo entries.
+func (d *decoder) memoEntryOver(old memoEntry, v py.Value, dep int32) memoEntry {
+	if old.kind == memoVal {
+		d.memoVals[old.at] = v
+		return memoEntry{dep: dep, kind: memoVal, at: old.at}
+	}
+	return d.memoEntryFor(v, dep)
+}
+
 // memoValue returns the value of a set memo entry.
 func (d *decoder) memoValue(e memoEntry) py.Value {
 	if e.kind == memoStr {
@@ -168,7 +180,7 @@ func (d *decoder) setMemoValue(idx int, v py.Value) {
 	if e.kind == memoUnset {
 		return
 	}
-	e = d.memoEntryFor(v, e.dep)
+	e = d.memoEntryOver(e, v, e.dep)
 	if idx < len(d.memo) {
 		d.memo[idx] = e
 	} else {
@@ -1162,7 +1174,7 @@ func (d *decoder) memoPut(idx int) error {
 		if d.memo[idx].kind == memoUnset {
 			d.memoCount++
 		}
-		d.memo[idx] = d.memoEntryFor(v, dep)
+		d.memo[idx] = d.memoEntryOver(d.memo[idx], v, dep)
 		return nil
 	case idx < len(d.memo)+1024:
 		for len(d.memo) < idx {
@@ -1175,13 +1187,14 @@ func (d *decoder) memoPut(idx int) error {
 	if d.sparse == nil {
 		d.sparse = make(map[int]memoEntry)
 	}
-	if _, ok := d.sparse[idx]; !ok {
+	old, ok := d.sparse[idx]
+	if !ok {
 		d.memoCount++
 	}
 	if d.memoCount > d.lim.maxMemo {
 		return d.errf(ErrLimit, "more memo entries than MaxMemo (%d)", d.lim.maxMemo)
 	}
-	d.sparse[idx] = d.memoEntryFor(v, dep)
+	d.sparse[idx] = d.memoEntryOver(old, v, dep)
 	return nil
 }
 

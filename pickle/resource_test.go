@@ -111,3 +111,21 @@ func TestResourceInputSize(t *testing.T) {
 		t.Errorf("within the default limit: %v", err)
 	}
 }
+
+// TestResourceMemoPutAgain: putting one value to the same memo index over
+// and over (BINPUT 0, two bytes each, 4 MiB of them; and the same through
+// sparse indices) keeps one memo entry, allocating next to nothing per
+// put.
+func TestResourceMemoPutAgain(t *testing.T) {
+	for _, put := range []string{"q\x00", "r\x00\x00\x08\x00"} {
+		data := "\x80\x02N" + strings.Repeat(put, (4<<20)/len(put)) + "."
+		var err error
+		perCall := allocated(1, func() { _, err = Unmarshal([]byte(data)) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perCall > 64<<10+uint64(len(data)) {
+			t.Errorf("%q repeated: %d bytes allocated for a pickle of %d", put, perCall, len(data))
+		}
+	}
+}
