@@ -69,17 +69,11 @@ seconds() {
 }
 min_time=$(seconds "$BENCH_TIME")
 
-# What the run needs: the venvs, Redis, and wrk for the end-to-end test.
+# What the run needs: the venvs, Redis, and wrk for the end-to-end test
+# (scripts/services.sh installs it with the servers; it does nothing for
+# what already runs).
 scripts/setup-python.sh flask31 msgspec022 login31
-if [ "$(redis-cli -h 127.0.0.1 -p 16379 ping 2>/dev/null || true)" != PONG ]; then
-	scripts/services.sh start
-fi
-if [ "$E2E_DURATION" != 0 ] && ! command -v wrk >/dev/null; then
-	log "installing wrk"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q >/dev/null
-	apt-get install -y -q --no-install-recommends wrk >/dev/null
-fi
+scripts/services.sh start
 
 rm -rf "$BENCH_OUT"
 mkdir -p "$BENCH_OUT/bin"

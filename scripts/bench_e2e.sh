@@ -81,10 +81,14 @@ pids+=("$go_pid")
 set +m
 
 status() { curl -s -o /dev/null -w '%{http_code}' -A "$agent" "$@" || true; }
-for _ in $(seq 1 150); do
+for i in $(seq 1 150); do
 	if [ "$(status "http://127.0.0.1:$flask_port/healthz")" = 200 ] &&
 		[ "$(status "http://127.0.0.1:$go_port/healthz")" = 200 ]; then
 		break
+	fi
+	if [ "$i" = 150 ]; then
+		log "the servers did not answer within 30 s (see $out/gunicorn.log and $out/shared-login.log)"
+		exit 1
 	fi
 	sleep 0.2
 done
