@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/flaskbridge/flaskbridge/examples/shared-login/sharedlogin"
+	"github.com/flaskbridge/flaskbridge/flasksession/storeurl"
 )
 
 func main() {
@@ -105,7 +106,7 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer, 
 	addr := ln.Addr().String()
 	target := cfg.StoreTarget
 	if cfg.StoreKind == sharedlogin.StoreRedis {
-		target = "" // may hold a password
+		target = storeurl.Redact(target) // without its password
 	}
 	fmt.Fprintf(stdout, "shared-login: serving http://%s, proxying to %s, %s sessions\n", addr, cfg.FlaskURL, cfg.StoreKind)
 	logger.Info("serving", "addr", "http://"+addr, "flask", cfg.FlaskURL, "store", cfg.StoreKind.String(), "target", target, "flask_only", cfg.FlaskOnly)
