@@ -251,6 +251,8 @@ func truthy(v py.Value) bool {
 		return x.Len() != 0
 	case py.TimeDelta:
 		return !x.IsZero()
+	case py.Decimal:
+		return !x.IsZero()
 	}
 	return true
 }

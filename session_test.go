@@ -64,6 +64,17 @@ func TestPermanent(t *testing.T) {
 			t.Errorf("_permanent=%v: Permanent() = %v", py.Repr(v), !want)
 		}
 	}
+	// bool(Decimal(...)): zeros of any sign and exponent are false, NaN and
+	// infinities true.
+	for text, want := range map[string]bool{"0": false, "-0.00": false, "0E+5": false, "0.1": true, "NaN": true, "-Infinity": true} {
+		d, err := py.ParseDecimal(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := SessionOf(py.DictOf(PermanentKey, d)).Permanent(); got != want {
+			t.Errorf("_permanent=Decimal(%q): Permanent() = %v", text, got)
+		}
+	}
 }
 
 func TestSetConvertsGoValues(t *testing.T) {

@@ -218,6 +218,10 @@ func (d Decimal) IsNaN() bool { return d.kind == decNaN || d.kind == decSNaN }
 // IsInf reports whether d is an infinity.
 func (d Decimal) IsInf() bool { return d.kind == decInf }
 
+// IsZero reports whether d is a zero of either sign and any exponent
+// ("0", "-0.00", "0E+5"): the Decimals that Python's bool() calls false.
+func (d Decimal) IsZero() bool { return d.kind == decFinite && d.coeff == "" }
+
 // Equal reports whether d and o are numerically equal, as Python's ==
 // compares Decimals (Decimal('1.0') == Decimal('1.00')); NaN equals nothing.
 func (d Decimal) Equal(o Decimal) bool {
