@@ -20,16 +20,12 @@ import sys
 import uuid
 
 from pyops import op
-from pyops.core import NAMESPACE, b64, same, unb64
+from pyops.core import b64, literal, same, unb64
 
 try:
     from markupsafe import Markup
 except ImportError:  # a bare interpreter
     Markup = None
-
-
-def literal(text):
-    return eval(text, dict(NAMESPACE, Markup=Markup))  # test input of our own, never user data
 
 
 def _key(k):
