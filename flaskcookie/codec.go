@@ -65,7 +65,8 @@ type Options struct {
 	// MaxCookieSize bounds the cookie value, read or written; 0 means
 	// DefaultMaxCookieSize.
 	MaxCookieSize int
-	// MaxDepth bounds the nesting of the JSON; 0 means DefaultMaxDepth.
+	// MaxDepth bounds the nesting of the JSON; 0 means DefaultMaxDepth,
+	// and it is at most MaxDepthCeiling.
 	MaxDepth int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -148,6 +149,7 @@ func New(o Options) (*Codec, error) {
 	if c.maxDepth <= 0 {
 		c.maxDepth = DefaultMaxDepth
 	}
+	c.maxDepth = min(c.maxDepth, MaxDepthCeiling)
 	return c, nil
 }
 

@@ -18,6 +18,11 @@ import (
 // two levels: {" t": [...]}).
 const DefaultMaxDepth = pyjson.DefaultMaxDepth
 
+// MaxDepthCeiling is the most a MaxDepth setting may allow (a larger one
+// counts as this): the coders recurse once per level, and deeper nesting
+// could exhaust the goroutine's stack, which Go does not recover from.
+const MaxDepthCeiling = pyjson.MaxDepthCeiling
+
 // The tags of Flask's TaggedJSONSerializer, in the order it tries them
 // (dicts and lists, untagged, sit between " di" and " t", and between " t"
 // and " b").
@@ -76,7 +81,7 @@ type Limits struct {
 	// DefaultMaxPayloadSize (1 MiB).
 	MaxSize int
 	// MaxDepth bounds the nesting of arrays and objects; 0 means
-	// DefaultMaxDepth.
+	// DefaultMaxDepth, and it is at most MaxDepthCeiling.
 	MaxDepth int
 }
 
@@ -88,6 +93,7 @@ func (l Limits) check(data []byte) (int, error) {
 	if maxDepth <= 0 {
 		maxDepth = DefaultMaxDepth
 	}
+	maxDepth = min(maxDepth, MaxDepthCeiling)
 	if len(data) > maxSize {
 		return 0, fmt.Errorf("%w: JSON text of %d bytes (limit %d)", ErrPayloadTooLarge, len(data), maxSize)
 	}

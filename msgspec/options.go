@@ -10,6 +10,11 @@ const (
 	// DefaultMaxValues is the most values (of any type, containers
 	// included) one decode produces: 1 Mi.
 	DefaultMaxValues = 1 << 20
+	// MaxDepthCeiling is the most a MaxDepth setting may allow: the
+	// encoders and decoders recurse once per level, and deeper nesting
+	// could exhaust the goroutine's stack, which Go does not recover from.
+	// A negative or larger MaxDepth counts as MaxDepthCeiling.
+	MaxDepthCeiling = 100_000
 )
 
 // EncodeOptions changes what the encoders write. The zero value writes
@@ -24,17 +29,18 @@ type EncodeOptions struct {
 	MarkupAsStr bool
 
 	// MaxDepth bounds the nesting of containers (0 means DefaultMaxDepth,
-	// negative means no limit). It also stops a list that contains
+	// negative means MaxDepthCeiling, and it is at most that). It also stops a list that contains
 	// itself, for which Python raises RecursionError.
 	MaxDepth int
 }
 
 // DecodeOptions sets the limits of the decoders; the zero value uses the
-// defaults above. A negative limit means no limit.
+// defaults above. A negative limit means no limit (MaxDepth: MaxDepthCeiling).
 type DecodeOptions struct {
 	// MaxSize is the largest input accepted, in bytes.
 	MaxSize int
-	// MaxDepth is the deepest nesting of arrays and maps accepted.
+	// MaxDepth is the deepest nesting of arrays and maps accepted; it is
+	// at most MaxDepthCeiling, which a negative value means.
 	MaxDepth int
 	// MaxValues is the most values one input may hold, containers and
 	// their items included. With MaxSize it bounds the memory a decode
@@ -52,10 +58,12 @@ type DecodeOptions struct {
 }
 
 func (o *DecodeOptions) limits() (maxSize, maxDepth, maxValues int) {
-	return limit(o.MaxSize, DefaultMaxSize), limit(o.MaxDepth, DefaultMaxDepth), limit(o.MaxValues, DefaultMaxValues)
+	return limit(o.MaxSize, DefaultMaxSize), depthLimit(o.MaxDepth), limit(o.MaxValues, DefaultMaxValues)
 }
 
-func (o *EncodeOptions) maxDepth() int { return limit(o.MaxDepth, DefaultMaxDepth) }
+func (o *EncodeOptions) maxDepth() int { return depthLimit(o.MaxDepth) }
+
+func depthLimit(v int) int { return min(limit(v, DefaultMaxDepth), MaxDepthCeiling) }
 
 func limit(v, def int) int {
 	switch {

@@ -311,7 +311,7 @@ func (e *encoder) encode(v any, o EncodeOptions) error {
 	e.frameStart = -1
 	e.memoLen = 0
 	e.depth = 0
-	e.maxDepth = orDefault(o.MaxDepth, DefaultMaxDepth)
+	e.maxDepth = min(orDefault(o.MaxDepth, DefaultMaxDepth), MaxDepthCeiling)
 	if proto >= 2 {
 		e.buf = append(e.buf, opProto, byte(proto))
 		e.framing = proto >= 4

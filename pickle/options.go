@@ -25,6 +25,11 @@ const (
 	DefaultMaxMemo         = 1 << 20
 	DefaultMaxContainerLen = 1 << 24
 	DefaultMaxStack        = 1 << 20
+	// MaxDepthCeiling is the most a MaxDepth setting may allow (a larger
+	// one counts as this): the encoder and parts of the decoder recurse
+	// once per level, and deeper nesting could exhaust the goroutine's
+	// stack, which Go does not recover from.
+	MaxDepthCeiling = 100_000
 )
 
 // DecodeOptions configures decoding. The zero value decodes as Python 3's
@@ -57,7 +62,8 @@ type DecodeOptions struct {
 	// MaxInputSize bounds the size of one pickle in bytes (default
 	// DefaultMaxInputSize).
 	MaxInputSize int
-	// MaxDepth bounds the nesting of containers (default DefaultMaxDepth).
+	// MaxDepth bounds the nesting of containers (default DefaultMaxDepth,
+	// at most MaxDepthCeiling).
 	MaxDepth int
 	// MaxMemo bounds the number of memo entries and the memo index
 	// (default DefaultMaxMemo).
@@ -87,7 +93,7 @@ type limits struct {
 func (o *DecodeOptions) resolve() (limits, error) {
 	l := limits{
 		maxInput: orDefault(o.MaxInputSize, DefaultMaxInputSize),
-		maxDepth: orDefault(o.MaxDepth, DefaultMaxDepth),
+		maxDepth: min(orDefault(o.MaxDepth, DefaultMaxDepth), MaxDepthCeiling),
 		maxMemo:  orDefault(o.MaxMemo, DefaultMaxMemo),
 		maxLen:   orDefault(o.MaxContainerLen, DefaultMaxContainerLen),
 		maxStack: orDefault(o.MaxStack, DefaultMaxStack),
@@ -135,8 +141,9 @@ type EncodeOptions struct {
 	// DefaultProtocol, TextProtocol means protocol 0, and any other
 	// negative value HighestProtocol, as in Python.
 	Protocol int
-	// MaxDepth bounds the nesting of the value (default DefaultMaxDepth);
-	// CPython itself stops at about 1000 levels (RecursionError).
+	// MaxDepth bounds the nesting of the value (default DefaultMaxDepth,
+	// at most MaxDepthCeiling); CPython itself stops at about 1000 levels
+	// (RecursionError).
 	MaxDepth int
 }
 

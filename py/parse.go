@@ -25,6 +25,11 @@ const (
 	// DefaultMaxIntDigits is the default limit on the digits of a decimal
 	// int literal, CPython 3.11's sys.int_info.default_max_str_digits.
 	DefaultMaxIntDigits = 4300
+	// MaxDepthCeiling is the most a MaxDepth setting may allow (a larger
+	// one counts as this): the parser recurses once per level, and deeper
+	// nesting could exhaust the goroutine's stack, which Go does not
+	// recover from.
+	MaxDepthCeiling = 100_000
 )
 
 // SyntaxError is the error of ParseLiteral: where the text stops making
@@ -59,7 +64,7 @@ func (e *SyntaxError) Unwrap() error { return e.Err }
 // defaults.
 type ParseOptions struct {
 	// MaxDepth limits the nesting of containers and calls
-	// (DefaultMaxDepth when 0).
+	// (DefaultMaxDepth when 0, at most MaxDepthCeiling).
 	MaxDepth int
 	// MaxSize limits the length of the text in bytes
 	// (DefaultMaxLiteralSize when 0).
@@ -112,6 +117,7 @@ func (o ParseOptions) ParseLiteral(text string) (Value, error) {
 	if p.maxDepth <= 0 {
 		p.maxDepth = DefaultMaxDepth
 	}
+	p.maxDepth = min(p.maxDepth, MaxDepthCeiling)
 	if p.maxDigits == 0 {
 		p.maxDigits = DefaultMaxIntDigits
 	}

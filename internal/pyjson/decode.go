@@ -15,7 +15,7 @@ import (
 // DecodeOptions are the settings of a decoding.
 type DecodeOptions struct {
 	// MaxDepth bounds the nesting of arrays and objects; 0 means
-	// DefaultMaxDepth.
+	// DefaultMaxDepth, and it is at most MaxDepthCeiling.
 	MaxDepth int
 	// Hook, when set, is called for every object that holds exactly one
 	// key (once duplicate keys are merged), innermost objects first, with
@@ -53,11 +53,8 @@ func UnmarshalString(text string, o DecodeOptions) (py.Value, error) {
 	}
 	d := decoders.Get().(*decoder)
 	defer d.release()
-	d.s, d.maxDepth, d.hook, d.depth = text, o.MaxDepth, o.Hook, 0
+	d.s, d.maxDepth, d.hook, d.depth = text, depthLimit(o.MaxDepth), o.Hook, 0
 	d.valsHint = d.presize(text)
-	if d.maxDepth <= 0 {
-		d.maxDepth = DefaultMaxDepth
-	}
 	i := d.ws(0)
 	v, i, err := d.value(i)
 	if err != nil {

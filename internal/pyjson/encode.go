@@ -12,6 +12,21 @@ import (
 // RecursionError a little below this in practice.
 const DefaultMaxDepth = 500
 
+// MaxDepthCeiling is the most a MaxDepth may allow: the encoders and
+// decoders recurse once per level, and a larger setting could exhaust the
+// goroutine's stack, which Go does not recover from. A larger MaxDepth
+// counts as MaxDepthCeiling.
+const MaxDepthCeiling = 100_000
+
+// depthLimit resolves a MaxDepth setting: 0 or less means DefaultMaxDepth,
+// and it is at most MaxDepthCeiling.
+func depthLimit(v int) int {
+	if v <= 0 {
+		return DefaultMaxDepth
+	}
+	return min(v, MaxDepthCeiling)
+}
+
 // EncodeOptions are the json.dumps settings of an encoding. Keys are always
 // sorted and the output always ASCII, as Flask sets them.
 type EncodeOptions struct {
@@ -25,7 +40,8 @@ type EncodeOptions struct {
 	Default func(v py.Value) (py.Value, error)
 	// MaxDepth bounds the nesting of lists and dicts (and so catches a
 	// list that holds itself, which json.dumps reports as a circular
-	// reference); 0 means DefaultMaxDepth.
+	// reference); 0 means DefaultMaxDepth, and it is at most
+	// MaxDepthCeiling.
 	MaxDepth int
 }
 
@@ -39,9 +55,7 @@ func Marshal(v py.Value, o EncodeOptions) ([]byte, error) {
 // AppendValue appends the JSON text of v to dst, as Marshal.
 func AppendValue(dst []byte, v py.Value, o EncodeOptions) ([]byte, error) {
 	e := encoder{EncodeOptions: o}
-	if e.MaxDepth <= 0 {
-		e.MaxDepth = DefaultMaxDepth
-	}
+	e.MaxDepth = depthLimit(e.MaxDepth)
 	e.itemSep, e.keySep = ", ", ": "
 	if o.Compact {
 		e.itemSep, e.keySep = ",", ":"
