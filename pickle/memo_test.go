@@ -70,3 +70,59 @@ func TestMemoConvertedValues(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoStrKeys drives the memo table's str lookups (an address-ordered
+// list with the hash slots behind it) with keys met mostly in address order,
+// sometimes out of it, repeated and not, and the same address with other
+// lengths, against a plain map.
+func TestMemoStrKeys(t *testing.T) {
+	var m memoTable
+	for round := range 50 {
+		m.reset()
+		if round%7 == 6 {
+			m.gen = 1<<24 - 1 // wraps at the next reset
+		}
+		want := map[mkey]int32{}
+		var next int32
+		p := uintptr(0x1000)
+		r := uint64(round)*0x9E3779B97F4A7C15 + 1
+		rnd := func(n int) int {
+			r ^= r << 13
+			r ^= r >> 7
+			r ^= r << 17
+			return int(r % uint64(n))
+		}
+		var seen []mkey
+		for range 2000 {
+			var k mkey
+			switch c := rnd(10); {
+			case c < 6 || len(seen) == 0: // the next string in the block
+				p += uintptr(1 + rnd(40))
+				k = mkey{p: p, n: 2 + rnd(30), kind: kStr}
+			case c < 8: // one met before
+				k = seen[rnd(len(seen))]
+			case c < 9: // one met before, another length
+				k = seen[rnd(len(seen))]
+				k.n += 1 + rnd(3)
+			default: // somewhere else in memory, below or above
+				k = mkey{p: uintptr(0x800 + rnd(int(p))), n: 2 + rnd(30), kind: kStr}
+			}
+			slot, idx, found := m.findStr(k)
+			w, ok := want[k]
+			if found != ok || found && idx != w {
+				t.Fatalf("round %d, key %+v: found %v idx %d, want %v %d", round, k, found, idx, ok, w)
+			}
+			if !found {
+				m.putStr(slot, k, next)
+				want[k] = next
+				next++
+				seen = append(seen, k)
+			}
+		}
+		for k, w := range want {
+			if _, idx, found := m.findStr(k); !found || idx != w {
+				t.Fatalf("round %d, key %+v: found %v idx %d at the end, want %d", round, k, found, idx, w)
+			}
+		}
+	}
+}
