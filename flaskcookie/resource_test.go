@@ -6,26 +6,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"hash/adler32"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/flaskbridge/flaskbridge/internal/pyjson"
+	"github.com/flaskbridge/flaskbridge/internal/testalloc"
 )
-
-// allocated returns the bytes f allocates per call, averaged over runs
-// calls (runtime.MemStats.TotalAlloc, which bounds the peak memory f can
-// have used).
-func allocated(runs int, f func()) uint64 {
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for range runs {
-		f()
-	}
-	runtime.ReadMemStats(&after)
-	return (after.TotalAlloc - before.TotalAlloc) / uint64(runs)
-}
 
 // zlibBomb returns a zlib stream of {"a":"<n zero bytes>"} at DEFLATE's
 // best ratio, about 1 KiB per MiB. The blocks of 4 MiB of zeros, flushed
@@ -91,7 +77,7 @@ func TestResourceZlibBomb(t *testing.T) {
 				t.Fatalf("bomb cookie of %d bytes, over %d", len(cookie), tc.maxSize)
 			}
 			var err error
-			perCall := allocated(5, func() { _, err = c.Decode(cookie) })
+			perCall := testalloc.PerCall(5, func() { _, err = c.Decode(cookie) })
 			if !errors.Is(err, ErrPayloadTooLarge) {
 				t.Fatalf("%d-byte cookie inflating to %d bytes: %v", len(cookie), tc.inflated, err)
 			}
@@ -110,7 +96,7 @@ func TestResourceOversizedCookie(t *testing.T) {
 	c := testCodec(t, Options{})
 	huge := strings.Repeat("A", 8<<20) + ".ZkdOtA.MLIVP7A3yKbqM2dTHfaNb_675GU"
 	var err error
-	perCall := allocated(10, func() { _, err = c.Decode(huge) })
+	perCall := testalloc.PerCall(10, func() { _, err = c.Decode(huge) })
 	if !errors.Is(err, ErrPayloadTooLarge) {
 		t.Fatalf("8 MiB cookie: %v", err)
 	}
@@ -138,7 +124,7 @@ func TestResourceDeepNesting(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var err error
-			perCall := allocated(5, func() { _, err = UnmarshalTagged([]byte(text)) })
+			perCall := testalloc.PerCall(5, func() { _, err = UnmarshalTagged([]byte(text)) })
 			if !errors.Is(err, ErrMalformed) || !errors.Is(err, pyjson.ErrTooDeep) {
 				t.Fatalf("%d bytes of nesting: %v", len(text), err)
 			}
@@ -152,7 +138,7 @@ func TestResourceDeepNesting(t *testing.T) {
 			if len(cookie) > DefaultMaxCookieSize {
 				t.Fatalf("cookie of %d bytes", len(cookie))
 			}
-			perCall = allocated(5, func() { _, err = c.Decode(cookie) })
+			perCall = testalloc.PerCall(5, func() { _, err = c.Decode(cookie) })
 			if !errors.Is(err, ErrMalformed) || !errors.Is(err, pyjson.ErrTooDeep) {
 				t.Fatalf("%d-byte cookie: %v", len(cookie), err)
 			}

@@ -3,26 +3,12 @@ package flasksession_test
 import (
 	"context"
 	"errors"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/flaskbridge/flaskbridge/flasksession"
+	"github.com/flaskbridge/flaskbridge/internal/testalloc"
 )
-
-// allocated returns the bytes f allocates per call, averaged over runs
-// calls (runtime.MemStats.TotalAlloc, which bounds the peak memory f can
-// have used).
-func allocated(runs int, f func()) uint64 {
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for range runs {
-		f()
-	}
-	runtime.ReadMemStats(&after)
-	return (after.TotalAlloc - before.TotalAlloc) / uint64(runs)
-}
 
 // TestResourceIDLength: a session cookie whose id is longer than
 // MaxIDLength (256) fails with ErrInvalidID, signed or not, before the
@@ -42,7 +28,7 @@ func TestResourceIDLength(t *testing.T) {
 			cookie = m.CookieValue(long)
 		}
 		var perr error
-		perCall := allocated(10, func() { _, perr = m.ParseCookie(cookie) })
+		perCall := testalloc.PerCall(10, func() { _, perr = m.ParseCookie(cookie) })
 		if !errors.Is(perr, flasksession.ErrInvalidID) {
 			t.Fatalf("signed %v: 1 MiB id: %v", signed, perr)
 		}
@@ -71,7 +57,7 @@ func TestResourceValueSize(t *testing.T) {
 	sid := m.NewID()
 	store.data[m.Key(sid)] = append([]byte{0xc6, 0, 0x20, 0, 0}, make([]byte, 2<<20)...) // bin32 of 2 MiB
 	var rerr error
-	perCall := allocated(10, func() { _, _, _, rerr = m.Read(context.Background(), sid) })
+	perCall := testalloc.PerCall(10, func() { _, _, _, rerr = m.Read(context.Background(), sid) })
 	if !errors.Is(rerr, flasksession.ErrCorrupt) {
 		t.Fatalf("2 MiB value with a 1 MiB limit: %v", rerr)
 	}

@@ -3,24 +3,11 @@ package msgspec
 import (
 	"bytes"
 	"errors"
-	"runtime"
 	"strings"
 	"testing"
-)
 
-// allocated returns the bytes f allocates per call, averaged over runs
-// calls (runtime.MemStats.TotalAlloc, which bounds the peak memory f can
-// have used).
-func allocated(runs int, f func()) uint64 {
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for range runs {
-		f()
-	}
-	runtime.ReadMemStats(&after)
-	return (after.TotalAlloc - before.TotalAlloc) / uint64(runs)
-}
+	"github.com/flaskbridge/flaskbridge/internal/testalloc"
+)
 
 // TestResourceClaimedLengths: MessagePack headers that claim 4 GiB or 4
 // billion items in five bytes (array32, map32, bin32, str32, ext32) fail
@@ -39,7 +26,7 @@ func TestResourceClaimedLengths(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			data := []byte(tc.data)
 			var err error
-			perCall := allocated(100, func() { _, err = UnmarshalMsgpack(data) })
+			perCall := testalloc.PerCall(100, func() { _, err = UnmarshalMsgpack(data) })
 			if !errors.Is(err, ErrTruncated) && !errors.Is(err, ErrLimit) {
 				t.Fatalf("%q: %v", tc.data, err)
 			}
@@ -63,7 +50,7 @@ func TestResourceDeepNesting(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var err error
-			perCall := allocated(5, func() { err = decode() })
+			perCall := testalloc.PerCall(5, func() { err = decode() })
 			if !errors.Is(err, ErrLimit) {
 				t.Fatalf("%v, want ErrLimit", err)
 			}
@@ -83,7 +70,7 @@ func TestResourceValueCount(t *testing.T) {
 	n := 4 << 20
 	data := append([]byte{0xdd, byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}, bytes.Repeat([]byte{0xc0}, n)...)
 	var err error
-	perCall := allocated(3, func() { _, err = UnmarshalMsgpack(data) })
+	perCall := testalloc.PerCall(3, func() { _, err = UnmarshalMsgpack(data) })
 	if !errors.Is(err, ErrLimit) {
 		t.Fatalf("4M values: %v, want ErrLimit", err)
 	}
@@ -102,7 +89,7 @@ func TestResourceInputSize(t *testing.T) {
 	data := append([]byte{0xc6, 0, 0x20, 0, 0}, make([]byte, 2<<20)...) // bin32 of 2 MiB
 	opts := DecodeOptions{MaxSize: 1 << 20}
 	var err error
-	perCall := allocated(10, func() { _, err = opts.UnmarshalMsgpack(data) })
+	perCall := testalloc.PerCall(10, func() { _, err = opts.UnmarshalMsgpack(data) })
 	if !errors.Is(err, ErrLimit) {
 		t.Fatalf("2 MiB with a 1 MiB limit: %v", err)
 	}

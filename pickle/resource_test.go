@@ -2,24 +2,11 @@ package pickle
 
 import (
 	"errors"
-	"runtime"
 	"strings"
 	"testing"
-)
 
-// allocated returns the bytes f allocates per call, averaged over runs
-// calls (runtime.MemStats.TotalAlloc, which bounds the peak memory f can
-// have used).
-func allocated(runs int, f func()) uint64 {
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for range runs {
-		f()
-	}
-	runtime.ReadMemStats(&after)
-	return (after.TotalAlloc - before.TotalAlloc) / uint64(runs)
-}
+	"github.com/flaskbridge/flaskbridge/internal/testalloc"
+)
 
 // TestResourceClaimedLengths: opcodes that claim huge lengths in a few
 // bytes (BINUNICODE8, BINBYTES8, BYTEARRAY8 and FRAME of 2^63 bytes,
@@ -44,7 +31,7 @@ func TestResourceClaimedLengths(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			data := []byte(tc.data)
 			var err error
-			perCall := allocated(100, func() { _, err = Unmarshal(data) })
+			perCall := testalloc.PerCall(100, func() { _, err = Unmarshal(data) })
 			if !errors.Is(err, ErrTruncated) && !errors.Is(err, ErrLimit) && !errors.Is(err, ErrInvalid) {
 				t.Fatalf("%q: %v", tc.data, err)
 			}
@@ -75,7 +62,7 @@ func TestResourceDeepNesting(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var err error
-			perCall := allocated(3, func() { _, err = Unmarshal([]byte(data)) })
+			perCall := testalloc.PerCall(3, func() { _, err = Unmarshal([]byte(data)) })
 			if !errors.Is(err, ErrLimit) {
 				t.Fatalf("%d bytes of nesting: %v", len(data), err)
 			}
@@ -100,7 +87,7 @@ func TestResourceInputSize(t *testing.T) {
 	data = append(data, '.')
 	opts := DecodeOptions{MaxInputSize: 1 << 20}
 	var err error
-	perCall := allocated(10, func() { _, err = opts.Unmarshal(data) })
+	perCall := testalloc.PerCall(10, func() { _, err = opts.Unmarshal(data) })
 	if !errors.Is(err, ErrLimit) {
 		t.Fatalf("2 MiB str with a 1 MiB limit: %v", err)
 	}
@@ -120,7 +107,7 @@ func TestResourceMemoPutAgain(t *testing.T) {
 	for _, put := range []string{"q\x00", "r\x00\x00\x08\x00"} {
 		data := "\x80\x02N" + strings.Repeat(put, (4<<20)/len(put)) + "."
 		var err error
-		perCall := allocated(1, func() { _, err = Unmarshal([]byte(data)) })
+		perCall := testalloc.PerCall(1, func() { _, err = Unmarshal([]byte(data)) })
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,24 +2,11 @@ package py
 
 import (
 	"errors"
-	"runtime"
 	"strings"
 	"testing"
-)
 
-// allocated returns the bytes f allocates per call, averaged over runs
-// calls (runtime.MemStats.TotalAlloc, which bounds the peak memory f can
-// have used).
-func allocated(runs int, f func()) uint64 {
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for range runs {
-		f()
-	}
-	runtime.ReadMemStats(&after)
-	return (after.TotalAlloc - before.TotalAlloc) / uint64(runs)
-}
+	"github.com/flaskbridge/flaskbridge/internal/testalloc"
+)
 
 // TestResourceParseLimits: literal text nested a million levels deep
 // fails with ErrLimit at MaxDepth (1000); an int of a million decimal
@@ -42,7 +29,7 @@ func TestResourceParseLimits(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var err error
-			perCall := allocated(5, func() { _, err = tc.opts.ParseLiteral(tc.text) })
+			perCall := testalloc.PerCall(5, func() { _, err = tc.opts.ParseLiteral(tc.text) })
 			if !errors.Is(err, ErrLimit) {
 				t.Fatalf("%d bytes: %v, want ErrLimit", len(tc.text), err)
 			}

@@ -5,26 +5,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/flaskbridge/flaskbridge/flasksession/filestore"
+	"github.com/flaskbridge/flaskbridge/internal/testalloc"
 )
-
-// allocated returns the bytes f allocates per call, averaged over runs
-// calls (runtime.MemStats.TotalAlloc, which bounds the peak memory f can
-// have used).
-func allocated(runs int, f func()) uint64 {
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for range runs {
-		f()
-	}
-	runtime.ReadMemStats(&after)
-	return (after.TotalAlloc - before.TotalAlloc) / uint64(runs)
-}
 
 // TestResourceHeaders: cache file headers that claim huge values (a FRAME
 // of 2^64-1 bytes, LONG1 and LONG4 lengths of 255 bytes and 2 GiB, a LONG
@@ -43,7 +29,7 @@ func TestResourceHeaders(t *testing.T) {
 			data := []byte(tc.data)
 			for _, h := range []filestore.Header{filestore.HeaderStruct, filestore.HeaderPickleHighest, filestore.HeaderPickle1} {
 				var err error
-				perCall := allocated(20, func() { _, _, _, err = filestore.DetectHeader(data, h) })
+				perCall := testalloc.PerCall(20, func() { _, _, _, err = filestore.DetectHeader(data, h) })
 				if !errors.Is(err, filestore.ErrHeader) {
 					t.Fatalf("%s: %v", h, err)
 				}
@@ -70,7 +56,7 @@ func TestResourceFileSize(t *testing.T) {
 	}
 	f.Close()
 	var lerr error
-	perCall := allocated(3, func() { _, _, lerr = s.Load(context.Background(), "session:big") })
+	perCall := testalloc.PerCall(3, func() { _, _, lerr = s.Load(context.Background(), "session:big") })
 	if lerr == nil || !strings.Contains(lerr.Error(), "larger than") {
 		t.Fatalf("1 GiB file with a 1 MiB limit: %v", lerr)
 	}

@@ -5,23 +5,10 @@ import (
 	"bytes"
 	"compress/zlib"
 	"errors"
-	"runtime"
 	"testing"
-)
 
-// allocated returns the bytes f allocates per call, averaged over runs
-// calls (runtime.MemStats.TotalAlloc, which bounds the peak memory f can
-// have used).
-func allocated(runs int, f func()) uint64 {
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for range runs {
-		f()
-	}
-	runtime.ReadMemStats(&after)
-	return (after.TotalAlloc - before.TotalAlloc) / uint64(runs)
-}
+	"github.com/flaskbridge/flaskbridge/internal/testalloc"
+)
 
 // TestResourceReplies: a reply that claims a value of 2 GiB fails with
 // ErrTooLarge before anything is read or allocated for it, and a value
@@ -31,7 +18,7 @@ func allocated(runs int, f func()) uint64 {
 func TestResourceReplies(t *testing.T) {
 	reply := []byte("VALUE k 0 2147483647 1\r\n")
 	var err error
-	perCall := allocated(20, func() {
+	perCall := testalloc.PerCall(20, func() {
 		_, err = readGetsReply(bufio.NewReaderSize(bytes.NewReader(reply), maxLine), "k", 1<<20)
 	})
 	if !errors.Is(err, ErrTooLarge) {
@@ -48,7 +35,7 @@ func TestResourceReplies(t *testing.T) {
 	zw.Close()
 	s := &Store{maxSize: 1 << 20}
 	it := &item{flags: FlagZlib, value: z.Bytes()}
-	perCall = allocated(3, func() { _, err = s.decode("k", it) })
+	perCall = testalloc.PerCall(3, func() { _, err = s.decode("k", it) })
 	if !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("%d bytes inflating to 8 MiB: %v", z.Len(), err)
 	}
