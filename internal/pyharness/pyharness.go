@@ -20,6 +20,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/flaskbridge/flaskbridge/internal/reporoot"
 )
 
 // RequireEnv names the environment variable that makes a missing venv fail
@@ -27,22 +29,9 @@ import (
 const RequireEnv = "FLASKBRIDGE_REQUIRE_PYTHON"
 
 // Root returns the repository root: the nearest directory above the working
-// directory that holds go.mod.
+// directory that holds go.mod (see reporoot.Find).
 func Root() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("pyharness: go.mod not found above the working directory")
-		}
-		dir = parent
-	}
+	return reporoot.Find()
 }
 
 // Python returns the interpreter of venv .venv/<name>, skipping (or, under

@@ -3,7 +3,6 @@ package sharedlogin
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -15,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/flaskbridge/flaskbridge/internal/reporoot"
 )
 
 // Venv is the Python venv the Flask app runs in (scripts/setup-python.sh
@@ -66,28 +67,9 @@ type Flask struct {
 	once sync.Once
 }
 
-// RepoRoot returns the repository root: the nearest directory above the
-// working directory that holds go.mod.
-func RepoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("sharedlogin: go.mod not found above the working directory")
-		}
-		dir = parent
-	}
-}
-
 // DefaultPython returns the venv's interpreter, and whether it exists.
 func DefaultPython() (string, bool) {
-	root, err := RepoRoot()
+	root, err := reporoot.Find()
 	if err != nil {
 		return "", false
 	}
@@ -98,7 +80,7 @@ func DefaultPython() (string, bool) {
 
 // DefaultAppDir returns the Flask app's directory in the repository.
 func DefaultAppDir() (string, error) {
-	root, err := RepoRoot()
+	root, err := reporoot.Find()
 	if err != nil {
 		return "", err
 	}
