@@ -421,9 +421,7 @@ func TestSessionUsage(t *testing.T) {
 }
 
 func TestSessionStoreDown(t *testing.T) {
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := l.Addr().String()
-	l.Close()
+	addr := fmt.Sprintf("127.0.0.1:%d", services.FreePort(t))
 	store := "redis://:pw@" + addr + "?max_retries=-1&dial_timeout=1s"
 	for _, args := range [][]string{
 		{"get", "abc"},

@@ -313,16 +313,8 @@ type ownServer struct {
 
 func startOwn(t *testing.T) *ownServer {
 	services.Memcached(t) // the servers of the tests are installed
-	bin, err := exec.LookPath("memcached")
-	if err != nil {
-		t.Skip("memcached not installed")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	bin := services.Command(t, "memcached")
+	addr := fmt.Sprintf("127.0.0.1:%d", services.FreePort(t))
 	o := &ownServer{t: t, bin: bin, addr: addr}
 	o.start()
 	t.Cleanup(o.stop)

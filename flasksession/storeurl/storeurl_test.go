@@ -7,7 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"net"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -307,9 +307,7 @@ func TestMemcached(t *testing.T) {
 		t.Errorf("ServerFor: %q", s)
 	}
 	// A server that is down is an error, never "not found".
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	down := l.Addr().String()
-	l.Close()
+	down := fmt.Sprintf("127.0.0.1:%d", services.FreePort(t))
 	o = open(t, "memcached://"+down+"?timeout=1")
 	if _, _, err := o.Store.Load(ctx(t), "x"); err == nil {
 		t.Error("a server that is down: no error")
