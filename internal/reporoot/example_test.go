@@ -4,19 +4,24 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/flaskbridge/flaskbridge/internal/reporoot"
 )
 
-// A test finds the repository's scripts and venvs from its package's
-// directory.
+// Run from any package's directory, Find gives the directory of the
+// module's go.mod.
 func ExampleFind() {
 	root, err := reporoot.Find()
 	if err != nil {
 		panic(err)
 	}
-	_, err = os.Stat(filepath.Join(root, "scripts", "setup-python.sh"))
-	fmt.Println(err == nil)
+	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		panic(err)
+	}
+	module, _, _ := strings.Cut(string(mod), "\n")
+	fmt.Println(module)
 	// Output:
-	// true
+	// module github.com/flaskbridge/flaskbridge
 }
