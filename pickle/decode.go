@@ -1660,7 +1660,10 @@ func latin1String(b []byte) string {
 func (d *decoder) checkDepth(v py.Value) error {
 	seen := make(map[unsafe.Pointer]int32)
 	onPath := make(map[unsafe.Pointer]bool)
-	budget := 1 << 22 // visits: a container may be seen again deeper
+	// The budget of visits: a first walk visits each value once, and each
+	// took at least one byte of the pickle; a container seen again deeper
+	// is walked again, which the 4 Mi extra visits bound.
+	budget := 1<<22 + len(d.data)
 	var walk func(v py.Value, depth int) error
 	walk = func(v py.Value, depth int) error {
 		if depth > d.lim.maxDepth {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/flaskbridge/flaskbridge/py"
 )
 
 // TestDepthOfGrownContainers: MaxDepth holds when a container grows after
@@ -36,5 +38,36 @@ func TestDepthOfGrownContainers(t *testing.T) {
 				t.Fatalf("31 levels with MaxDepth 20: %v, want ErrLimit", err)
 			}
 		})
+	}
+}
+
+// TestDepthRemeasureOfLargeValue: re-measuring the depth of a value with a
+// shared container that grew after it was memoized (see checkDepth) does
+// not refuse a valid pickle for holding more plain values than its budget
+// of extra visits: a list of 5 Mi ints, memoized before its items are
+// appended as CPython does, then read back into a tuple with itself.
+func TestDepthRemeasureOfLargeValue(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 10 MB pickle")
+	}
+	const n = 5 << 20
+	var b strings.Builder
+	b.WriteString("\x80\x04]\x94") // PROTO 4, EMPTY_LIST, MEMOIZE
+	for i := range n {
+		if i%1000 == 0 {
+			b.WriteString("(") // MARK: appended by 1000, as CPython does
+		}
+		b.WriteString("K" + string(rune(i%128))) // BININT1
+		if i%1000 == 999 || i == n-1 {
+			b.WriteString("e") // APPENDS
+		}
+	}
+	b.WriteString("h\x00\x86.") // BINGET 0, TUPLE2, STOP: (list, list)
+	v, err := Unmarshal([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := v.(py.Tuple)[1].(*py.List); len(l.Items) != n || v.(py.Tuple)[0] != py.Value(l) {
+		t.Fatalf("got a list of %d items", len(l.Items))
 	}
 }
