@@ -143,24 +143,7 @@ type memoTable struct {
 	gen      uint32 // the generation of the slots in use, from 1
 	names    []named
 	namesMap map[named]int32 // keys with idx 0, once names is long
-	// strs holds the str keys met in increasing address order, sorted by
-	// address; a str met at or below the last one's address goes to the
-	// slots (strsHashed counts them). The strings of a decoded value are
-	// pieces of one block, in the order the encoder meets them again, so
-	// most str keys are appended here: no hashing, and a lookup of a new
-	// one is one comparison.
-	strs       []mstr
-	strsHashed int
 }
-
-type mstr struct {
-	p   uintptr
-	n   int
-	idx int32
-}
-
-// strSeq is the slot findStr returns when a missing str goes to strs.
-const strSeq = -2
 
 const namesLinear = 32
 
@@ -174,11 +157,6 @@ func (t *memoTable) reset() {
 		t.gen = 1
 	}
 	t.used = 0
-	if cap(t.strs) > 1<<14 {
-		t.strs = nil
-	}
-	t.strs = t.strs[:0]
-	t.strsHashed = 0
 	clear(t.names)
 	t.names = t.names[:0]
 	t.namesMap = nil
@@ -255,48 +233,6 @@ func (t *memoTable) find(k mkey) (slot int, idx int32, found bool) {
 			return int(i), sl.idx, true
 		}
 	}
-}
-
-// findStr is find for a kStr key: slot is strSeq when a missing k is to
-// be appended to strs.
-func (t *memoTable) findStr(k mkey) (slot int, idx int32, found bool) {
-	n := len(t.strs)
-	if n == 0 || k.p > t.strs[n-1].p {
-		if t.strsHashed == 0 {
-			return strSeq, 0, false
-		}
-		if i, ok := t.get(k); ok {
-			return 0, i, true
-		}
-		return strSeq, 0, false
-	}
-	lo, hi := 0, n
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if t.strs[m].p < k.p {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo < n && t.strs[lo].p == k.p && t.strs[lo].n == k.n {
-		return 0, t.strs[lo].idx, true
-	}
-	if t.strsHashed == 0 {
-		return -1, 0, false
-	}
-	return t.find(k)
-}
-
-// putStr stores the kStr key k at the slot findStr returned, with nothing
-// stored since.
-func (t *memoTable) putStr(slot int, k mkey, idx int32) {
-	if slot == strSeq {
-		t.strs = append(t.strs, mstr{p: k.p, n: k.n, idx: idx})
-		return
-	}
-	t.strsHashed++
-	t.putAt(slot, k, idx)
 }
 
 // putAt stores k at the slot find returned, with nothing stored since.
@@ -850,14 +786,7 @@ func appendFloatRepr(b []byte, f float64) []byte {
 
 func (e *encoder) saveStr(s string) error {
 	k := strKey(s)
-	var slot int
-	var i int32
-	var found bool
-	if k.kind == kStr {
-		slot, i, found = e.memo.findStr(k)
-	} else {
-		slot, i, found = e.memo.find(k)
-	}
+	slot, i, found := e.memo.find(k)
 	if found {
 		e.memoGet(i)
 		return nil
@@ -877,23 +806,15 @@ func (e *encoder) saveStr(s string) error {
 		b := e.buf[l:]
 		b[0], b[1], b[n+2] = opShortBinUnicode, byte(n), opMemoize
 		copy(b[2:], s)
-		e.putStrMemo(slot, k, e.memoLen)
+		e.memo.putAt(slot, k, e.memoLen)
 		e.memoLen++
 		return nil
 	}
 	if err := e.writeStr(s); err != nil {
 		return err
 	}
-	e.putStrMemo(slot, k, e.memoPut())
+	e.memo.putAt(slot, k, e.memoPut())
 	return nil
-}
-
-func (e *encoder) putStrMemo(slot int, k mkey, idx int32) {
-	if k.kind == kStr {
-		e.memo.putStr(slot, k, idx)
-	} else {
-		e.memo.putAt(slot, k, idx)
-	}
 }
 
 // writeStr writes the opcode of a str, without memoizing it.
