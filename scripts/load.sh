@@ -25,7 +25,8 @@
 # Environment: TARGET (default example), DURATION (wrk's -d, per level;
 # default 60s), CONNECTIONS (default "8 32 128"), THREADS (wrk's -t,
 # default 2), SESSIONS (default 64), ROUTE (server: hit or read), WORKERS
-# (example: gunicorn workers, default 2), PORT (default 18080), OUT
+# (example: gunicorn workers, default 2), PORT (the app's; default: a free
+# one, and so is the example's Flask port), OUT
 # (default .load/report.md). It starts the servers of scripts/services.sh,
 # which also installs wrk; the example needs the login31 venv
 # (scripts/setup-python.sh login31).
@@ -39,7 +40,12 @@ CONNECTIONS=${CONNECTIONS:-"8 32 128"}
 THREADS=${THREADS:-2}
 SESSIONS=${SESSIONS:-64}
 WORKERS=${WORKERS:-2}
-PORT=${PORT:-18080}
+# free_port prints a free loopback port: the kernel's pick for a socket
+# bound to port 0, free again once the socket closes.
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+PORT=${PORT:-$(free_port)}
 work=$root/.load
 mkdir -p "$work"
 OUT=${OUT:-$work/report.md}
@@ -95,7 +101,8 @@ example)
 	go build -o "$work/shared-login" ./examples/shared-login
 	export SHARED_LOGIN_CONFIG=$root/examples/shared-login/config.toml FLASK_SECRET_KEY=load-test-secret
 	export FLASK_SHARED_LOGIN_STORE=redis://$FLASKBRIDGE_REDIS_ADDR/0 FLASK_SESSION_KEY_PREFIX=$prefix
-	flask_port=$((PORT + 1))
+	flask_port=$(free_port)
+	while [ "$flask_port" = "$PORT" ]; do flask_port=$(free_port); done
 	"$venv/bin/gunicorn" --chdir examples/shared-login/flaskapp --bind "127.0.0.1:$flask_port" --workers "$WORKERS" \
 		--log-level warning app:app 2>"$work/gunicorn.log" &
 	pids+=("$!")
