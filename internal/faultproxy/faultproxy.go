@@ -243,7 +243,9 @@ func (p *Proxy) serve(ln net.Listener) {
 			return
 		}
 		mode, budget := p.mode, p.budget
-		if mode == Reset {
+		// A connection accepted just before Refuse closed this listener
+		// is refused too: reset, as Refuse resets the open ones.
+		if mode == Reset || mode == Refuse || p.ln != ln {
 			p.mu.Unlock()
 			rst(c)
 			p.resets.Add(1)
