@@ -8,9 +8,9 @@ that a busy machine slows both alike.
 
 The Go side runs with GOMAXPROCS=1 unless --procs says otherwise: msgspec
 runs on one core, and so does the Go code timed, its garbage collector
-included. --vm also runs the comparison with github.com/vmihailenco/msgpack/v5
-(msgspec/internal/vmbench, a module of its own, so that the library does not
-depend on it).
+included. --vm also times github.com/vmihailenco/msgpack/v5 on the same
+sessions (the benchmarks of internal/perf, a module of its own, so that the
+library does not depend on it; `make bench` reports them too).
 """
 
 import argparse
@@ -94,8 +94,8 @@ def main():
     build(os.path.join(ROOT, "msgspec"), ours)
     vm = None
     if args.vm:
-        vm = os.path.join(tmp, "vmbench.test")
-        build(os.path.join(ROOT, "msgspec", "internal", "vmbench"), vm)
+        vm = os.path.join(tmp, "perf.test")
+        build(os.path.join(ROOT, "internal", "perf"), vm)
 
     go, py, other = {}, {}, {}
     for _ in range(args.rounds):
@@ -104,7 +104,7 @@ def main():
         for k, ns in py_round(values, number).items():
             py.setdefault(k, []).append(ns)
         if vm:
-            for k, ns in go_round(vm, os.path.join(ROOT, "msgspec", "internal", "vmbench"), ".", args.benchtime, args.procs).items():
+            for k, ns in go_round(vm, os.path.join(ROOT, "internal", "perf"), "^BenchmarkVmihailenco", args.benchtime, args.procs).items():
                 other.setdefault(k, []).append(ns)
 
     print("msgspec %s, Python %s, Go GOMAXPROCS=%s, %d rounds, medians in ns/op" % (
@@ -117,7 +117,7 @@ def main():
             print("%-8s %-8s %-7s %10.0f %10.0f %7.2f" % (name, fmt, op, g, p, g / p))
     if other:
         print()
-        print("msgpack in Go, medians in ns/op (vmbench)")
+        print("vmihailenco/msgpack, medians in ns/op (internal/perf)")
         for (bench, name), xs in sorted(other.items()):
             print("%-28s %-8s %10.0f" % (bench, name, statistics.median(xs)))
 
