@@ -1,18 +1,15 @@
 package flaskcookie
 
 import (
-	"compress/gzip"
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -20,49 +17,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flaskbridge/flaskbridge/internal/forgeryvec"
 	"github.com/flaskbridge/flaskbridge/py"
 )
 
-// forgeryVenvs are the venvs scripts/gen_forgery_vectors.py ran under:
-// itsdangerous 2.2.0 (flask31) and 1.1.0 (fs03).
-var forgeryVenvs = []string{"flask31", "fs03"}
-
-// forgeryVectors is testdata/forgery/<venv>.json.gz.
-type forgeryVectors struct {
-	Versions map[string]string `json:"versions"`
-	Now      int64             `json:"now"`
-	Lifetime int64             `json:"lifetime"`
-	Cookies  []struct {
-		Key    string `json:"key"`
-		Cookie string `json:"cookie"`
-		Repr   string `json:"repr"`
-	} `json:"cookies"`
-	Probes []struct {
-		Kind  string `json:"kind"`
-		Of    int    `json:"of"`
-		How   string `json:"how"`
-		Token string `json:"token"`
-		OK    bool   `json:"ok"`
-		Repr  string `json:"repr"`
-	} `json:"probes"`
-}
-
-func loadForgeryVectors(t testing.TB, venv string) *forgeryVectors {
+func loadForgeryVectors(t testing.TB, venv string) *forgeryvec.Vectors {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "testdata", "forgery", venv+".json.gz"))
+	v, err := forgeryvec.Load(venv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v forgeryVectors
-	if err := json.NewDecoder(zr).Decode(&v); err != nil {
-		t.Fatal(err)
-	}
-	return &v
+	return v
 }
 
 // forgerySeeds are the cookies Flask signed with the key "dev" in the
@@ -104,7 +69,7 @@ func message(token string) string {
 // base64.b64decode skips, when they leave the padding arithmetic whole
 // (one "é" is two UTF-8 bytes and is accepted where one "!" is not).
 func TestForgeryProbes(t *testing.T) {
-	for _, venv := range forgeryVenvs {
+	for _, venv := range forgeryvec.Venvs {
 		v := loadForgeryVectors(t, venv)
 		// Flask 1.x reads the " d" tag as a naive datetime, where the
 		// codec follows Flask 2 and 3: the values are compared with those
@@ -372,7 +337,7 @@ func TestForgery(t *testing.T) {
 		codec  *Codec
 	}
 	var originals []original
-	for _, venv := range forgeryVenvs {
+	for _, venv := range forgeryvec.Venvs {
 		v := loadForgeryVectors(t, venv)
 		for i, c := range v.Cookies {
 			codec := testCodec(t, Options{SecretKey: []byte(c.Key), Now: fixedClock(v.Now)})

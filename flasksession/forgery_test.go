@@ -1,19 +1,16 @@
 package flasksession_test
 
 import (
-	"compress/gzip"
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -23,52 +20,17 @@ import (
 
 	"github.com/flaskbridge/flaskbridge/flaskcookie"
 	"github.com/flaskbridge/flaskbridge/flasksession"
+	"github.com/flaskbridge/flaskbridge/internal/forgeryvec"
 	"github.com/flaskbridge/flaskbridge/py"
 )
 
-// forgeryVenvs are the venvs scripts/gen_forgery_vectors.py ran under:
-// itsdangerous 2.2.0 (flask31) and 1.1.0 (fs03).
-var forgeryVenvs = []string{"flask31", "fs03"}
-
-// forgeryVectors is testdata/forgery/<venv>.json.gz.
-type forgeryVectors struct {
-	Versions map[string]string `json:"versions"`
-	Now      int64             `json:"now"`
-	Cookies  []struct {
-		Key    string `json:"key"`
-		Cookie string `json:"cookie"`
-	} `json:"cookies"`
-	Sids []struct {
-		Key    string `json:"key"`
-		Sid    string `json:"sid"`
-		Cookie string `json:"cookie"`
-	} `json:"sids"`
-	Probes []struct {
-		Kind  string `json:"kind"`
-		Of    int    `json:"of"`
-		How   string `json:"how"`
-		Token string `json:"token"`
-		OK    bool   `json:"ok"`
-		Sid   string `json:"sid"`
-	} `json:"probes"`
-}
-
-func loadForgeryVectors(t testing.TB, venv string) *forgeryVectors {
+func loadForgeryVectors(t testing.TB, venv string) *forgeryvec.Vectors {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "testdata", "forgery", venv+".json.gz"))
+	v, err := forgeryvec.Load(venv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v forgeryVectors
-	if err := json.NewDecoder(zr).Decode(&v); err != nil {
-		t.Fatal(err)
-	}
-	return &v
+	return v
 }
 
 // pyB64Decode decodes a signature as itsdangerous does: "=" appended up
@@ -140,7 +102,7 @@ func signerManager(t testing.TB, key string) *flasksession.Manager {
 // bytes. The accepted copies are the aliases of the lenient base64
 // decoding of the signature (see flaskcookie's TestForgeryProbes).
 func TestForgeryProbes(t *testing.T) {
-	for _, venv := range forgeryVenvs {
+	for _, venv := range forgeryvec.Venvs {
 		v := loadForgeryVectors(t, venv)
 		managers := map[string]*flasksession.Manager{}
 		for _, s := range v.Sids {
@@ -291,7 +253,7 @@ func TestForgery(t *testing.T) {
 	}
 	var originals []original
 	var cookies []original // Flask session cookies
-	for _, venv := range forgeryVenvs {
+	for _, venv := range forgeryvec.Venvs {
 		v := loadForgeryVectors(t, venv)
 		for i, s := range v.Sids {
 			originals = append(originals, original{fmt.Sprintf("%s id %d", venv, i), s.Key, s.Sid, s.Cookie})
