@@ -194,10 +194,19 @@ func (m *Manager) Load(ctx context.Context, r *http.Request) (*Session, error) {
 	return m.Open(ctx, c.Value)
 }
 
+// load reads the entry of key, bounded by MaxValueSize when the store can
+// stop reading at it.
+func (m *Manager) load(ctx context.Context, key string) ([]byte, bool, error) {
+	if b, ok := m.store.(BoundedLoader); ok {
+		return b.LoadBounded(ctx, key, m.cfg.maxValueSize)
+	}
+	return m.store.Load(ctx, key)
+}
+
 // read loads and decodes the entry of sid.
 func (m *Manager) read(ctx context.Context, sid string) (*py.Dict, Format, []byte, bool, error) {
 	key := m.Key(sid)
-	data, found, err := m.store.Load(ctx, key)
+	data, found, err := m.load(ctx, key)
 	if err != nil {
 		return nil, "", nil, false, fmt.Errorf("%w: loading %q: %w", ErrStore, key, err)
 	}
@@ -424,7 +433,7 @@ func (m *Manager) mergeWrite(ctx context.Context, s *Session, out *Outcome) erro
 			return fmt.Errorf("%w: saving %q: %w", ErrStore, key, ctx.Err())
 		case <-pause.C:
 		}
-		cur, found, err := m.store.Load(ctx, key)
+		cur, found, err := m.load(ctx, key)
 		if err != nil {
 			return fmt.Errorf("%w: loading %q: %w", ErrStore, key, err)
 		}

@@ -166,10 +166,13 @@ type Options struct {
 	// MaxIDLength bounds the session id of a cookie (default
 	// DefaultMaxIDLength).
 	MaxIDLength int
-	// MaxValueSize bounds a stored value the serializers read (default
-	// DefaultMaxValueSize). The store has read the value by then: filestore
-	// and memcachedstore bound their own reads (MaxFileSize, MaxValueSize),
-	// while redisstore and sqlstore read an entry whole, however large.
+	// MaxValueSize bounds a stored value (default DefaultMaxValueSize): a
+	// longer one is an error wrapping ErrTooLarge, and the session is not
+	// opened. A store that is a BoundedLoader (redisstore, sqlstore) stops
+	// reading at it, so that a huge entry never comes whole into memory;
+	// filestore and memcachedstore bound their reads with limits of their
+	// own (MaxFileSize, MaxValueSize), and the serializers refuse a longer
+	// value before decoding it.
 	MaxValueSize int
 	// Now returns the current time, for cookie expiry (default time.Now).
 	Now func() time.Time

@@ -53,14 +53,15 @@ func (s Serializer) Encode(d *py.Dict) ([]byte, error) {
 }
 
 // Decode reads a stored value and reports the format it was in. A value
-// that no format reads, or that is not a dict, is ErrCorrupt.
+// that no format reads, or that is not a dict, is ErrCorrupt; one over
+// MaxSize is ErrCorrupt and ErrTooLarge.
 func (s Serializer) Decode(data []byte) (*py.Dict, Format, error) {
 	max := s.MaxSize
 	if max <= 0 {
 		max = DefaultMaxValueSize
 	}
 	if len(data) > max {
-		return nil, "", fmt.Errorf("%w: value of %d bytes is over the %d byte limit", ErrCorrupt, len(data), max)
+		return nil, "", fmt.Errorf("%w: %w: value of %d bytes is over the %d byte limit", ErrCorrupt, ErrTooLarge, len(data), max)
 	}
 	var errs []error
 	for _, f := range s.readOrder() {

@@ -34,6 +34,17 @@ type Toucher interface {
 	Touch(ctx context.Context, key string, ttl time.Duration) (found bool, err error)
 }
 
+// BoundedLoader is a store that can stop reading a value at a size, so
+// that a huge entry (hostile or corrupt) is refused without being read into
+// memory. The Manager loads through it with Options.MaxValueSize when the
+// store has it, and through Load otherwise.
+type BoundedLoader interface {
+	// LoadBounded is Load for a value of at most max bytes: a longer one is
+	// an error wrapping ErrTooLarge, given after reading no more than
+	// max+1 bytes of it. An absent key is found == false, as for Load.
+	LoadBounded(ctx context.Context, key string, max int) (data []byte, found bool, err error)
+}
+
 // KeepTTL asks CompareAndSwap to keep the entry's current expiry.
 const KeepTTL time.Duration = -1
 
@@ -82,6 +93,11 @@ var (
 	// ErrCorrupt reports a stored value that none of the serializers can
 	// read, or that is not a dict.
 	ErrCorrupt = errors.New("flasksession: stored session cannot be read")
+	// ErrTooLarge reports a stored value over Options.MaxValueSize, or over
+	// the limit of a BoundedLoader's own Load. It comes with ErrStore when
+	// the store refused the value as it read it, with ErrCorrupt when the
+	// serializer did; either way the session is not opened.
+	ErrTooLarge = errors.New("flasksession: stored value too large")
 	// ErrSerialize reports a session that the configured serializer cannot
 	// write (msgspec refuses markupsafe.Markup and unknown classes, for
 	// instance).

@@ -8,6 +8,11 @@
 // 0.3 to 0.5 write it with SETEX, 0.6 and later with SET ... EX; both give
 // the same entry, and Save uses SET ... EX. Each operation touches one key,
 // so it works on a cluster whatever slot the key hashes to.
+//
+// Load reads a value in one round trip that stops at the size limit: MULTI,
+// EXISTS key, GETRANGE key 0 limit, EXEC (GETRANGE alone cannot tell an
+// absent key from an empty value), so that at most one byte past the limit
+// of a huge entry crosses the wire.
 package redisstore
 
 import (
@@ -17,14 +22,21 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/flaskbridge/flaskbridge/flasksession"
 )
 
-// Store is a flasksession.Store (with Toucher, CompareAndSwapper, Lister and
-// TTLer) over a Redis client. It is safe for concurrent use.
+// Store is a flasksession.Store (with BoundedLoader, Toucher,
+// CompareAndSwapper, Lister and TTLer) over a Redis client. It is safe for
+// concurrent use.
 type Store struct {
 	client redis.UniversalClient
 	// ScanCount is the COUNT hint of the SCAN calls of Keys (default 1000).
 	ScanCount int64
+	// MaxValueSize bounds the values Load reads (zero:
+	// flasksession.DefaultMaxValueSize); a Manager reads with its own
+	// Options.MaxValueSize through LoadBounded.
+	MaxValueSize int
 }
 
 // New returns a store over client.
@@ -48,17 +60,42 @@ func seconds(ttl time.Duration) (int64, error) {
 	return n, nil
 }
 
-// Load returns GET key.
+// Load returns the value of key, up to MaxValueSize bytes; see
+// LoadBounded.
 func (s *Store) Load(ctx context.Context, key string) ([]byte, bool, error) {
-	b, err := s.client.Get(ctx, key).Bytes()
-	// Only redis.Nil itself means "no such key": go-redis also wraps it in
-	// errors that are failures (a Sentinel that knows no such master), and
-	// those must not read as an empty session.
-	if err == redis.Nil {
+	max := s.MaxValueSize
+	if max <= 0 {
+		max = flasksession.DefaultMaxValueSize
+	}
+	return s.LoadBounded(ctx, key, max)
+}
+
+// LoadBounded returns the value of key if it is at most max bytes long,
+// in one round trip: MULTI, EXISTS key, GETRANGE key 0 max, EXEC, which
+// reads at most max+1 bytes of a longer value, an error wrapping
+// flasksession.ErrTooLarge.
+func (s *Store) LoadBounded(ctx context.Context, key string, max int) ([]byte, bool, error) {
+	if max < 0 {
+		max = 0
+	}
+	var (
+		exists *redis.IntCmd
+		value  *redis.StringCmd
+	)
+	_, err := s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		exists = p.Exists(ctx, key)
+		value = p.GetRange(ctx, key, 0, int64(max))
+		return nil
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("redisstore: GETRANGE %q: %w", key, err)
+	}
+	if exists.Val() == 0 {
 		return nil, false, nil
 	}
-	if err != nil {
-		return nil, false, fmt.Errorf("redisstore: GET %q: %w", key, err)
+	b, _ := value.Bytes()
+	if len(b) > max {
+		return nil, false, fmt.Errorf("redisstore: GETRANGE %q: %w: over the %d byte limit", key, flasksession.ErrTooLarge, max)
 	}
 	return b, true, nil
 }

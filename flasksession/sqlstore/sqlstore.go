@@ -42,7 +42,9 @@
 // (github.com/jackc/pgx/v5/stdlib, "pgx"), go-sql-driver/mysql ("mysql")
 // or modernc.org/sqlite ("sqlite"). With SQLite, give the connection a busy
 // timeout ("file:/path?_pragma=busy_timeout(5000)" for modernc), since
-// Python's sqlite3 waits 5 seconds for a lock the other side holds. On
+// Python's sqlite3 waits 5 seconds for a lock the other side holds. Load
+// sends a row's data only when it is within the size limit, and its length
+// otherwise; it uses octet_length, which SQLite has since 3.43 (2023). On
 // MySQL the column's default collation compares session ids without case,
 // for the Python side as for Go.
 package sqlstore
@@ -52,9 +54,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/flaskbridge/flaskbridge/flasksession"
 )
 
 // Dialect is the SQL dialect of the database.
@@ -109,17 +114,22 @@ type Options struct {
 	Sequence string
 	// Now returns the current time (zero: time.Now).
 	Now func() time.Time
+	// MaxValueSize bounds the data Load reads (zero:
+	// flasksession.DefaultMaxValueSize); a Manager reads with its own
+	// Options.MaxValueSize through LoadBounded.
+	MaxValueSize int
 }
 
-// Store is a flasksession.Store (with Toucher, CompareAndSwapper, Lister
-// and TTLer) over a Flask-Session sessions table. It is safe for
-// concurrent use.
+// Store is a flasksession.Store (with BoundedLoader, Toucher,
+// CompareAndSwapper, Lister and TTLer) over a Flask-Session sessions
+// table. It is safe for concurrent use.
 type Store struct {
 	db      *sql.DB
 	dialect Dialect
 	table   string // quoted, with its schema
 	seq     string
 	now     func() time.Time
+	maxSize int
 	q       queries
 }
 
@@ -132,7 +142,7 @@ func New(db *sql.DB, o Options) (*Store, error) {
 	if db == nil {
 		return nil, fmt.Errorf("%w: no database", ErrConfig)
 	}
-	s := &Store{db: db, dialect: o.Dialect, seq: o.Sequence, now: o.Now}
+	s := &Store{db: db, dialect: o.Dialect, seq: o.Sequence, now: o.Now, maxSize: o.MaxValueSize}
 	switch o.Dialect {
 	case Postgres, MySQL, SQLite:
 	case "":
@@ -153,6 +163,9 @@ func New(db *sql.DB, o Options) (*Store, error) {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.maxSize <= 0 {
+		s.maxSize = flasksession.DefaultMaxValueSize
 	}
 	s.q = s.build()
 	return s, nil
@@ -176,7 +189,14 @@ func (s *Store) quote(id string) string {
 func (s *Store) build() queries {
 	t := s.table
 	var q queries
-	q.load = "SELECT data, expiry FROM " + t + " WHERE session_id = ?"
+	// The data only when it is within the limit (the first ?), and its
+	// length in bytes, so that a longer value is never sent (PostgreSQL and
+	// SQLite do not even read it).
+	length := "octet_length(data)"
+	if s.dialect == MySQL {
+		length = "LENGTH(data)"
+	}
+	q.load = "SELECT CASE WHEN " + length + " <= ? THEN data END, " + length + ", expiry FROM " + t + " WHERE session_id = ?"
 	q.ttl = "SELECT expiry FROM " + t + " WHERE session_id = ?"
 	q.del = "DELETE FROM " + t + " WHERE session_id = ?"
 	q.touch = "UPDATE " + t + " SET expiry = ? WHERE session_id = ? AND expiry > ?"
@@ -332,14 +352,26 @@ func (s *Store) live(v any) (time.Time, bool, error) {
 	return t, t.After(s.utcNow()), nil
 }
 
-// Load returns the data of the row of key, unless its expiry has passed
-// or is NULL.
+// Load returns the data of the row of key, up to Options.MaxValueSize
+// bytes; see LoadBounded.
 func (s *Store) Load(ctx context.Context, key string) ([]byte, bool, error) {
+	return s.LoadBounded(ctx, key, s.maxSize)
+}
+
+// LoadBounded returns the data of the row of key, unless its expiry has
+// passed or is NULL, if it is at most max bytes long. The query selects the
+// data only within the limit, with its length, so that a longer value
+// (an error wrapping flasksession.ErrTooLarge) is never sent.
+func (s *Store) LoadBounded(ctx context.Context, key string, limit int) ([]byte, bool, error) {
+	// PostgreSQL's integer parameter is 32 bits; a bytea holds at most
+	// 1 GiB anyway.
+	limit = min(max(limit, 0), math.MaxInt32)
 	var (
 		data   []byte
+		size   sql.NullInt64
 		expiry any
 	)
-	err := s.db.QueryRowContext(ctx, s.q.load, key).Scan(&data, &expiry)
+	err := s.db.QueryRowContext(ctx, s.q.load, limit, key).Scan(&data, &size, &expiry)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -352,6 +384,10 @@ func (s *Store) Load(ctx context.Context, key string) ([]byte, bool, error) {
 	}
 	if !live {
 		return nil, false, nil
+	}
+	if size.Int64 > int64(limit) || len(data) > limit {
+		return nil, false, fmt.Errorf("sqlstore: loading %q: %w: %d bytes, over the %d byte limit",
+			key, flasksession.ErrTooLarge, max(size.Int64, int64(len(data))), limit)
 	}
 	if data == nil {
 		data = []byte{}
