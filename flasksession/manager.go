@@ -348,6 +348,12 @@ func (m *Manager) Commit(ctx context.Context, s *Session) (Outcome, error) {
 		return out, err
 	}
 	s.ResetFlags()
+	if out.Deleted {
+		// A merge left the session empty (Options.MergeWrites).
+		out.Cookie = m.deletionCookie()
+		out.Vary = out.Vary || m.cfg.compat == Compat08
+		return out, nil
+	}
 	if m.cfg.compat == Compat08 && !shouldSetCookie {
 		return out, nil
 	}
@@ -390,7 +396,9 @@ func (m *Manager) store_(ctx context.Context, s *Session, modified bool, out *Ou
 // mergeWrite writes a modified session with compare-and-swap against the
 // bytes it was loaded from; when another writer changed the entry, this
 // request's changes are applied to the entry as it is now, and the swap
-// tried again (Options.MergeWrites).
+// tried again (Options.MergeWrites). A merge that leaves the session empty
+// deletes the entry instead, as Flask-Session does with a session that is
+// empty when saved (out.Deleted).
 func (m *Manager) mergeWrite(ctx context.Context, s *Session, out *Outcome) error {
 	key := m.Key(s.id)
 	cas := m.store.(CompareAndSwapper)
@@ -399,26 +407,29 @@ func (m *Manager) mergeWrite(ctx context.Context, s *Session, out *Outcome) erro
 	old := s.raw
 	var base *py.Dict // the session as loaded, decoded once on a conflict
 	for attempt := 1; ; attempt++ {
-		data, err := m.ser.Encode(value)
+		// Only a merge can leave the session empty: Commit deletes a
+		// session the request itself emptied before it gets here.
+		deleting := m.empty(value)
+		var (
+			data []byte
+			done bool
+			err  error
+		)
+		if deleting {
+			done, err = m.compareAndDelete(ctx, key, old)
+		} else {
+			if data, err = m.ser.Encode(value); err != nil {
+				return err
+			}
+			if done, err = cas.CompareAndSwap(ctx, key, old, data, m.cfg.lifetime); err != nil {
+				err = fmt.Errorf("%w: saving %q: %w", ErrStore, key, err)
+			}
+		}
 		if err != nil {
 			return err
 		}
-		swapped, err := cas.CompareAndSwap(ctx, key, old, data, m.cfg.lifetime)
-		if err != nil {
-			return fmt.Errorf("%w: saving %q: %w", ErrStore, key, err)
-		}
-		if swapped {
-			if value != mine {
-				// The session now holds what was stored, so that s.raw
-				// stays its base: a later Commit of it must not take the
-				// other writer's keys for ones this request removed.
-				mine.Clear()
-				for k, v := range value.All() {
-					mine.Append(k, v)
-				}
-			}
-			s.raw, s.format = data, m.ser.format()
-			out.Wrote = true
+		if done {
+			m.merged(s, value, data, deleting, out)
 			return nil
 		}
 		if attempt == MaxMergeAttempts {
@@ -438,6 +449,12 @@ func (m *Manager) mergeWrite(ctx context.Context, s *Session, out *Outcome) erro
 			return fmt.Errorf("%w: loading %q: %w", ErrStore, key, err)
 		}
 		if !found || (len(cur) == 0 && m.cfg.compat == Compat08) {
+			if deleting {
+				// Removed meanwhile: gone, as this request's changes
+				// would have left it.
+				m.merged(s, value, nil, true, out)
+				return nil
+			}
 			return fmt.Errorf("%w: %q was removed while this request changed it", ErrConflict, key)
 		}
 		theirs, _, err := m.ser.Decode(cur)
@@ -451,6 +468,43 @@ func (m *Manager) mergeWrite(ctx context.Context, s *Session, out *Outcome) erro
 		}
 		value, old = mergeChanges(base, mine, theirs), cur
 	}
+}
+
+// merged records in s and out that the store now holds value, as data,
+// or that the entry is gone (deleted).
+func (m *Manager) merged(s *Session, value *py.Dict, data []byte, deleted bool, out *Outcome) {
+	if mine := s.Dict(); value != mine {
+		// The session now holds what was stored, so that s.raw stays its
+		// base: a later Commit of it must not take the other writer's
+		// keys for ones this request removed.
+		mine.Clear()
+		for k, v := range value.All() {
+			mine.Append(k, v)
+		}
+	}
+	if deleted {
+		s.found, s.raw, s.format = false, nil, ""
+		out.Deleted = true
+		return
+	}
+	s.raw, s.format = data, m.ser.format()
+	out.Wrote = true
+}
+
+// compareAndDelete removes key if it still holds old, or whatever it holds
+// when the store cannot compare.
+func (m *Manager) compareAndDelete(ctx context.Context, key string, old []byte) (bool, error) {
+	if cad, ok := m.store.(CompareAndDeleter); ok {
+		deleted, err := cad.CompareAndDelete(ctx, key, old)
+		if err != nil {
+			return false, fmt.Errorf("%w: deleting %q: %w", ErrStore, key, err)
+		}
+		return deleted, nil
+	}
+	if err := m.store.Delete(ctx, key); err != nil {
+		return false, fmt.Errorf("%w: deleting %q: %w", ErrStore, key, err)
+	}
+	return true, nil
 }
 
 // mergeChanges returns theirs with the top-level changes that turned base

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -182,5 +183,135 @@ func TestMergeWrites(t *testing.T) {
 		if !errors.Is(err, flasksession.ErrConfig) {
 			t.Fatalf("New over a store without CompareAndSwap: %v", err)
 		}
+	})
+}
+
+// cadMem is casMem with CompareAndDelete; beforeDelete, when set, runs at
+// the start of each, to play a writer that gets in first.
+type cadMem struct {
+	*casMem
+	beforeDelete func()
+	cads         int
+}
+
+func (c *cadMem) CompareAndDelete(_ context.Context, key string, old []byte) (bool, error) {
+	if c.beforeDelete != nil {
+		c.beforeDelete()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cads++
+	cur, ok := c.data[key]
+	if !ok || !bytes.Equal(cur, old) {
+		return false, nil
+	}
+	delete(c.data, key)
+	return true, nil
+}
+
+// TestMergeToEmpty: with MergeWrites, a merge that leaves the session empty
+// deletes the entry and the cookie, as Flask-Session's save does with an
+// empty session, rather than store an empty dict.
+func TestMergeToEmpty(t *testing.T) {
+	ctx := context.Background()
+	// setup stores base and opens it over a store with (or without)
+	// CompareAndDelete.
+	setup := func(t *testing.T, o flasksession.Options, cad bool, base *py.Dict) (*cadMem, *flasksession.Manager, *flasksession.Session, func(...any)) {
+		t.Helper()
+		st := &cadMem{casMem: &casMem{memStore: newMem()}}
+		var store flasksession.Store = st
+		if !cad {
+			store = st.casMem
+		}
+		o.MergeWrites = true
+		m := newManager(t, store, o)
+		sid := m.NewID()
+		if err := m.Write(ctx, sid, base); err != nil {
+			t.Fatal(err)
+		}
+		s, err := m.Open(ctx, sid)
+		if err != nil || !s.Found() {
+			t.Fatalf("open: %v", err)
+		}
+		write := func(kv ...any) {
+			if err := m.Write(ctx, sid, py.DictOf(kv...)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return st, m, s, write
+	}
+	deleted := func(t *testing.T, st *cadMem, m *flasksession.Manager, s *flasksession.Session, out flasksession.Outcome, err error) {
+		t.Helper()
+		if err != nil || !out.Deleted || out.Wrote || out.Cookie == nil || out.Cookie.MaxAge != -1 {
+			t.Fatalf("commit: %+v, %v; want the entry and the cookie deleted", out, err)
+		}
+		if _, found, _ := st.Load(ctx, m.Key(s.ID())); found {
+			t.Fatal("the entry is still there")
+		}
+		if s.Found() || s.Len() > 1 {
+			t.Fatalf("session after the commit: found %v, %s", s.Found(), py.Repr(s.Dict()))
+		}
+	}
+	for _, cad := range []bool{true, false} {
+		t.Run(fmt.Sprintf("CompareAndDelete=%v", cad), func(t *testing.T) {
+			st, m, s, write := setup(t, flasksession.Options{}, cad, py.DictOf("a", int64(1), "b", int64(1)))
+			s.Delete("a")
+			write("a", int64(1)) // another request removed b
+			out, err := m.Commit(ctx, s)
+			deleted(t, st, m, s, out, err)
+			if !out.Vary {
+				t.Error("0.7+ sends Vary: Cookie with the deletion")
+			}
+			if cad && (st.cads != 1 || st.deletes != 0) || !cad && st.deletes != 1 {
+				t.Errorf("%d compare-and-deletes, %d deletes", st.cads, st.deletes)
+			}
+		})
+	}
+	t.Run("only _permanent left", func(t *testing.T) {
+		for _, c := range []struct {
+			compat flasksession.Compat
+			empty  bool
+		}{{flasksession.Compat08, true}, {flasksession.Compat06, true}, {flasksession.Compat05, false}} {
+			st, m, s, write := setup(t, flasksession.Options{Compat: c.compat}, true, py.DictOf("_permanent", true, "a", int64(1), "b", int64(1)))
+			s.Delete("a")
+			write("_permanent", true, "a", int64(1))
+			out, err := m.Commit(ctx, s)
+			if c.empty {
+				deleted(t, st, m, s, out, err)
+				continue
+			}
+			// 0.3 to 0.5 count a session holding "_permanent" as not
+			// empty, and store it.
+			if err != nil || !out.Wrote || out.Deleted || out.Cookie == nil || out.Cookie.MaxAge != 0 {
+				t.Fatalf("%s: commit: %+v, %v", c.compat, out, err)
+			}
+			if got := stored(t, m, s.ID()); got != "{'_permanent': True}" {
+				t.Fatalf("%s: stored %s", c.compat, got)
+			}
+		}
+	})
+	t.Run("changed before the delete", func(t *testing.T) {
+		st, m, s, write := setup(t, flasksession.Options{}, true, py.DictOf("a", int64(1), "b", int64(1)))
+		s.Delete("a")
+		write("a", int64(1))
+		st.beforeDelete = func() { st.beforeDelete = nil; write("a", int64(1), "c", int64(7)) }
+		out, err := m.Commit(ctx, s)
+		if err != nil || !out.Wrote || out.Deleted || out.Cookie == nil || out.Cookie.MaxAge != 0 {
+			t.Fatalf("commit: %+v, %v", out, err)
+		}
+		if got := stored(t, m, s.ID()); got != "{'c': 7}" {
+			t.Fatalf("stored %s", got)
+		}
+		if got := py.Repr(s.Dict()); got != "{'c': 7}" || !s.Found() {
+			t.Fatalf("session after the merge %s", got)
+		}
+	})
+	t.Run("removed before the delete", func(t *testing.T) {
+		st, m, s, write := setup(t, flasksession.Options{}, true, py.DictOf("a", int64(1), "b", int64(1)))
+		s.Delete("a")
+		write("a", int64(1))
+		st.beforeDelete = func() { m.Remove(ctx, s.ID()) }
+		out, err := m.Commit(ctx, s)
+		deleted(t, st, m, s, out, err)
 	})
 }

@@ -188,8 +188,14 @@ type Options struct {
 	// with ErrConflict. An entry removed meanwhile (a logout) is
 	// ErrConflict too, not written back. A session the request emptied is
 	// deleted, and a new or regenerated one written, as without the
-	// option. The store must be a CompareAndSwapper (New fails with
-	// ErrConfig otherwise). Python writers still write whole values, so a
+	// option. A merge that leaves the session empty (this request removed
+	// the keys the other writer kept, and the other writer the rest) is
+	// not stored either: as Flask-Session does with a session that is
+	// empty when saved, the entry is deleted and so is the cookie
+	// (Outcome.Deleted), by compare-and-delete when the store is a
+	// CompareAndDeleter (a change made meanwhile is merged in turn), else
+	// by a plain Delete. The store must be a CompareAndSwapper (New fails
+	// with ErrConfig otherwise). Python writers still write whole values, so a
 	// Flask request can still drop a Go change made during it; see
 	// docs/reliability.md.
 	MergeWrites bool

@@ -57,6 +57,16 @@ type CompareAndSwapper interface {
 	CompareAndSwap(ctx context.Context, key string, old, data []byte, ttl time.Duration) (swapped bool, err error)
 }
 
+// CompareAndDeleter is a store that can remove an entry only if it still
+// holds the bytes the caller read, atomically. Options.MergeWrites uses it
+// when a merge leaves the session empty; without it, the entry is deleted
+// whatever it holds by then.
+type CompareAndDeleter interface {
+	// CompareAndDelete removes key if it still holds old, and reports
+	// whether it did. An absent entry does not match.
+	CompareAndDelete(ctx context.Context, key string, old []byte) (deleted bool, err error)
+}
+
 // Lister is a store that can enumerate its keys, for tools that list or
 // migrate sessions.
 type Lister interface {

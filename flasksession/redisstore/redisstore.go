@@ -27,7 +27,8 @@ import (
 )
 
 // Store is a flasksession.Store (with BoundedLoader, Toucher,
-// CompareAndSwapper, Lister and TTLer) over a Redis client. It is safe for
+// CompareAndSwapper, CompareAndDeleter, Lister and TTLer) over a Redis
+// client. It is safe for
 // concurrent use.
 type Store struct {
 	client redis.UniversalClient
@@ -176,6 +177,22 @@ func (s *Store) CompareAndSwap(ctx context.Context, key string, old, data []byte
 	n, err := casScript.Run(ctx, s.client, []string{key}, old, data, sec).Int()
 	if err != nil {
 		return false, fmt.Errorf("redisstore: compare-and-swap %q: %w", key, err)
+	}
+	return n == 1, nil
+}
+
+// cadScript deletes KEYS[1] if it holds ARGV[1].
+var cadScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`)
+
+// CompareAndDelete deletes key if it still holds old, atomically (a Lua
+// script on the key's node).
+func (s *Store) CompareAndDelete(ctx context.Context, key string, old []byte) (bool, error) {
+	n, err := cadScript.Run(ctx, s.client, []string{key}, old).Int()
+	if err != nil {
+		return false, fmt.Errorf("redisstore: compare-and-delete %q: %w", key, err)
 	}
 	return n == 1, nil
 }

@@ -121,8 +121,8 @@ type Options struct {
 }
 
 // Store is a flasksession.Store (with BoundedLoader, Toucher,
-// CompareAndSwapper, Lister and TTLer) over a Flask-Session sessions
-// table. It is safe for concurrent use.
+// CompareAndSwapper, CompareAndDeleter, Lister and TTLer) over a
+// Flask-Session sessions table. It is safe for concurrent use.
 type Store struct {
 	db      *sql.DB
 	dialect Dialect
@@ -134,7 +134,7 @@ type Store struct {
 }
 
 type queries struct {
-	load, upsert, del, touch, ttl, cas, casKeep, keys, expired string
+	load, upsert, del, cad, touch, ttl, cas, casKeep, keys, expired string
 }
 
 // New returns a store over db. It does not touch the database.
@@ -199,6 +199,7 @@ func (s *Store) build() queries {
 	q.load = "SELECT CASE WHEN " + length + " <= ? THEN data END, " + length + ", expiry FROM " + t + " WHERE session_id = ?"
 	q.ttl = "SELECT expiry FROM " + t + " WHERE session_id = ?"
 	q.del = "DELETE FROM " + t + " WHERE session_id = ?"
+	q.cad = "DELETE FROM " + t + " WHERE session_id = ? AND data = ? AND expiry > ?"
 	q.touch = "UPDATE " + t + " SET expiry = ? WHERE session_id = ? AND expiry > ?"
 	q.cas = "UPDATE " + t + " SET data = ?, expiry = ? WHERE session_id = ? AND data = ? AND expiry > ?"
 	q.casKeep = "UPDATE " + t + " SET data = ? WHERE session_id = ? AND data = ? AND expiry > ?"
@@ -222,7 +223,7 @@ func (s *Store) build() queries {
 			"ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, expiry = excluded.expiry"
 	}
 	if s.dialect == Postgres {
-		for _, p := range []*string{&q.load, &q.ttl, &q.del, &q.touch, &q.cas, &q.casKeep, &q.keys, &q.expired, &q.upsert} {
+		for _, p := range []*string{&q.load, &q.ttl, &q.del, &q.cad, &q.touch, &q.cas, &q.casKeep, &q.keys, &q.expired, &q.upsert} {
 			*p = dollars(*p)
 		}
 	}
@@ -479,6 +480,23 @@ func (s *Store) CompareAndSwap(ctx context.Context, key string, old, data []byte
 		// An unchanged row is not counted by MySQL: it holds data already.
 		cur, found, err := s.Load(ctx, key)
 		return found && string(cur) == string(data), err
+	}
+	return n > 0, nil
+}
+
+// CompareAndDelete deletes the row of key if it still holds old and has
+// not expired (one DELETE ... WHERE data = old).
+func (s *Store) CompareAndDelete(ctx context.Context, key string, old []byte) (bool, error) {
+	if old == nil {
+		old = []byte{}
+	}
+	res, err := s.db.ExecContext(ctx, s.q.cad, key, old, s.arg(s.utcNow()))
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: compare-and-delete %q: %w", key, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: compare-and-delete %q: %w", key, err)
 	}
 	return n > 0, nil
 }
