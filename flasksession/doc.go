@@ -21,8 +21,10 @@
 // where Python would write the unchanged value back only to push its
 // expiry, the Manager asks the store to extend the expiry (Toucher), so a
 // Go request that only read a session never overwrites what a Python
-// request wrote meanwhile. An emptied session is deleted from the store and
-// its cookie removed. Regenerate gives a session a new id after a login.
+// request wrote meanwhile, nor brings back an entry a logout removed
+// meanwhile (Outcome.Gone: nothing stored, no cookie). An emptied session
+// is deleted from the store and its cookie removed. Regenerate gives a
+// session a new id after a login.
 //
 // Two requests of one user that change the session at the same time each
 // write the whole session, Python's and Go's alike, so the later one drops

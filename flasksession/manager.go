@@ -276,6 +276,11 @@ type Outcome struct {
 	// Wrote, Touched and Deleted tell what happened in the store: the value
 	// was written, only its expiry was extended, or the entry was removed.
 	Wrote, Touched, Deleted bool
+	// Gone reports a session that was loaded and not changed, whose entry
+	// was no longer in the store when Commit went to extend its expiry:
+	// another request removed it (a logout, on the Python side or in Go)
+	// or it expired. Nothing was written and Cookie is nil; see Commit.
+	Gone bool
 }
 
 // empty is Flask-Session's bool(session) negated: 0.6+ also count a
@@ -316,6 +321,19 @@ func permanent(d *py.Dict) bool {
 // A value read in another format than the configured one is rewritten in
 // the configured format (atomically, when the store is a
 // CompareAndSwapper), which is how 0.7+ migrates pickled sessions.
+//
+// An unchanged session whose entry is gone by then (removed by a logout
+// elsewhere, or expired) is not brought back: Commit reports Gone and sets
+// no cookie. Flask-Session would write the values it had read, undoing the
+// logout; Go takes the store as it finds it, as Flask-Session takes a
+// cookie whose entry is missing: no session, nothing stored, no cookie.
+// The cookie the browser holds names no entry, and its next request opens
+// a new session, as it would with Flask-Session. No deletion cookie is sent
+// either: by the time the response arrives, the browser may hold the
+// cookie of a newer session (the logout's own response deleted the old
+// one, a login may have set another), which a deletion would throw away.
+// With a store that is not a Toucher, an unchanged session is rewritten as
+// Flask-Session rewrites it, and Gone is never set.
 func (m *Manager) Commit(ctx context.Context, s *Session) (Outcome, error) {
 	var out Outcome
 	d := s.Dict()
@@ -354,6 +372,9 @@ func (m *Manager) Commit(ctx context.Context, s *Session) (Outcome, error) {
 		out.Vary = out.Vary || m.cfg.compat == Compat08
 		return out, nil
 	}
+	if out.Gone {
+		return out, nil
+	}
 	if m.cfg.compat == Compat08 && !shouldSetCookie {
 		return out, nil
 	}
@@ -371,11 +392,7 @@ func (m *Manager) store_(ctx context.Context, s *Session, modified bool, out *Ou
 			return m.migrate(ctx, s, out)
 		}
 		if t, ok := m.store.(Toucher); ok {
-			if _, err := t.Touch(ctx, key, m.cfg.lifetime); err != nil {
-				return fmt.Errorf("%w: touching %q: %w", ErrStore, key, err)
-			}
-			out.Touched = true
-			return nil
+			return m.touch(ctx, t, s, out)
 		}
 	}
 	if m.cfg.merge && modified && s.found {
@@ -390,6 +407,23 @@ func (m *Manager) store_(ctx context.Context, s *Session, modified bool, out *Ou
 	}
 	s.found, s.raw, s.format = true, data, m.ser.format()
 	out.Wrote = true
+	return nil
+}
+
+// touch extends the expiry of an unchanged session's entry, or reports it
+// gone.
+func (m *Manager) touch(ctx context.Context, t Toucher, s *Session, out *Outcome) error {
+	key := m.Key(s.id)
+	found, err := t.Touch(ctx, key, m.cfg.lifetime)
+	if err != nil {
+		return fmt.Errorf("%w: touching %q: %w", ErrStore, key, err)
+	}
+	if !found {
+		s.found, s.raw, s.format = false, nil, ""
+		out.Gone = true
+		return nil
+	}
+	out.Touched = true
 	return nil
 }
 
@@ -540,6 +574,12 @@ func (m *Manager) migrate(ctx context.Context, s *Session, out *Outcome) error {
 		if swapped {
 			s.raw, s.format = data, m.ser.format()
 			out.Wrote = true
+			return nil
+		}
+		// Another writer replaced the entry, which is theirs to keep, or
+		// removed it.
+		if t, ok := m.store.(Toucher); ok {
+			return m.touch(ctx, t, s, out)
 		}
 		return nil
 	}

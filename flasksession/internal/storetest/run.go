@@ -233,7 +233,10 @@ func GoWritesPythonReads(t *testing.T, c Case) {
 
 // TouchWhilePythonWrites: Go opens a session and only reads it; Python
 // writes new values meanwhile; Go's save extends the expiry without
-// writing back the values it read.
+// writing back the values it read. Then Python logs out (clears the
+// session, which deletes the entry) while another Go request only reads
+// it: Go's save does not bring the entry back and sets no cookie
+// (Outcome.Gone), and Python then opens a new session with the cookie.
 func TouchWhilePythonWrites(t *testing.T, c Case) {
 	ttler, ok := c.Store.(flasksession.TTLer)
 	toucher, ok2 := c.Store.(flasksession.Toucher)
@@ -270,6 +273,33 @@ func TouchWhilePythonWrites(t *testing.T, c Case) {
 	r := p.Request(t, map[string]any{"cookie": cookie, "expect": "{'_permanent': True, 'user_id': 1, 'step': 'python-2'}"})
 	if r.After.Same == nil || !*r.After.Same {
 		t.Fatalf("Python's write was lost: %s", r.Before.Repr)
+	}
+
+	s, err = m.Open(ctx, cookie)
+	if err != nil || !s.Found() {
+		t.Fatalf("open: %v", err)
+	}
+	s.Get("user_id")
+	lo := p.Request(t, map[string]any{"cookie": cookie, "clear": true})
+	if lc := lo.Cookie(t, m.CookieName()); lc == nil || lc.MaxAge >= 0 {
+		t.Fatalf("Python's logout did not delete the cookie: %v", lo.SetCookie)
+	}
+	if _, found, err := c.Store.Load(ctx, key); err != nil || found {
+		t.Fatalf("Python's logout left the entry (err %v)", err)
+	}
+	out, err = m.Commit(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !out.Gone || out.Touched || out.Wrote || out.Cookie != nil {
+		t.Fatalf("commit after Python's logout: %+v; want Gone, no cookie", out)
+	}
+	if _, found, err := c.Store.Load(ctx, key); err != nil || found {
+		t.Fatalf("Go brought back the session Python removed (err %v)", err)
+	}
+	r = p.Request(t, map[string]any{"cookie": cookie})
+	if strings.Contains(r.Before.Repr, "user_id") || (c.Venv.Compat == flasksession.Compat08) == (r.Before.SID == s.ID()) {
+		t.Fatalf("Python opens sid %q (was %q): %s", r.Before.SID, s.ID(), r.Before.Repr)
 	}
 }
 
