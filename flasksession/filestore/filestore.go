@@ -32,6 +32,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flaskbridge/flaskbridge/flasksession"
 	"github.com/flaskbridge/flaskbridge/pickle"
 )
 
@@ -249,7 +250,7 @@ func (s *Store) readFile(name string) (*file, error) {
 		return nil, fmt.Errorf("filestore: reading %s: %w", name, err)
 	}
 	if int64(len(data)) > s.maxSize+64 {
-		return nil, fmt.Errorf("filestore: %s is larger than %d bytes", name, s.maxSize)
+		return nil, fmt.Errorf("filestore: %w: %s is larger than %d bytes", flasksession.ErrTooLarge, name, s.maxSize)
 	}
 	exp, n, h, err := DetectHeader(data, s.header)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flaskbridge/flaskbridge/flasksession"
 	"github.com/flaskbridge/flaskbridge/flasksession/filestore"
 	"github.com/flaskbridge/flaskbridge/internal/testalloc"
 )
@@ -57,7 +58,7 @@ func TestResourceFileSize(t *testing.T) {
 	f.Close()
 	var lerr error
 	perCall := testalloc.PerCall(3, func() { _, _, lerr = s.Load(context.Background(), "session:big") })
-	if lerr == nil || !strings.Contains(lerr.Error(), "larger than") {
+	if !errors.Is(lerr, flasksession.ErrTooLarge) {
 		t.Fatalf("1 GiB file with a 1 MiB limit: %v", lerr)
 	}
 	t.Logf("1 GiB file: %d bytes allocated", perCall)

@@ -41,6 +41,8 @@ import (
 	"io"
 	"net"
 	"time"
+
+	"github.com/flaskbridge/flaskbridge/flasksession"
 )
 
 // Client flags of a stored value, as python-memcached, pymemcache and
@@ -79,8 +81,9 @@ var (
 	// which Flask-Session never writes.
 	ErrFlags = errors.New("memcachedstore: value has unsupported client flags")
 	// ErrTooLarge reports a value, or an inflated value, over
-	// Options.MaxValueSize.
-	ErrTooLarge = errors.New("memcachedstore: value too large")
+	// Options.MaxValueSize. It wraps flasksession.ErrTooLarge, which the
+	// other stores report too.
+	ErrTooLarge = fmt.Errorf("memcachedstore: %w", flasksession.ErrTooLarge)
 	// ErrProtocol reports a reply the store does not understand.
 	ErrProtocol = errors.New("memcachedstore: protocol error")
 	// ErrNotStored reports a write the server refused (SERVER_ERROR, for

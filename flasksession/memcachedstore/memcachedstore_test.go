@@ -442,7 +442,7 @@ func TestCompressedAndFlags(t *testing.T) {
 		t.Fatalf("Load = %d bytes, %v, %v", len(data), found, err)
 	}
 	small := newStore(t, memcachedstore.Options{Servers: spec["servers"].([]string), MaxValueSize: 100})
-	if _, _, err := small.Load(ctx, key); !errors.Is(err, memcachedstore.ErrTooLarge) {
+	if _, _, err := small.Load(ctx, key); !errors.Is(err, memcachedstore.ErrTooLarge) || !errors.Is(err, flasksession.ErrTooLarge) {
 		t.Errorf("inflating over the limit: %v", err)
 	}
 
