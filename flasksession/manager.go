@@ -45,6 +45,7 @@ func New(store Store, o Options) (*Manager, error) {
 		PickleOnly:     cfg.compat != Compat08,
 		PickleProtocol: cfg.pickleProtocol,
 		MarkupAsStr:    cfg.markupAsStr,
+		PickleStrict:   cfg.pickleStrict,
 		MaxSize:        cfg.maxValueSize,
 	}
 	if ps, ok := store.(PickleStore); ok {

@@ -163,6 +163,16 @@ type Options struct {
 	// formats instead of failing, as msgspec (and so Flask-Session 0.7+)
 	// does; see msgspec.EncodeOptions.MarkupAsStr. Pickle keeps Markup.
 	MarkupAsStr bool
+	// PickleStrict reads pickled sessions with pickle.DecodeOptions.Strict:
+	// a session holding an instance of a class other than those the pickle
+	// package models (datetime, UUID, Decimal, OrderedDict, set, Markup, ...)
+	// fails to open with ErrCorrupt wrapping pickle.ErrStrict, and is left
+	// as it is in the store. Without it such an instance is read as opaque
+	// data (*py.Object) and written back as it was read; nothing is ever
+	// imported or run either way. Set it where the sessions should hold
+	// only plain values, so that an unexpected class is an error on the Go
+	// side rather than carried along.
+	PickleStrict bool
 	// MaxIDLength bounds the session id of a cookie (default
 	// DefaultMaxIDLength).
 	MaxIDLength int
@@ -230,6 +240,7 @@ type config struct {
 	secure         bool
 	sameSite       string
 	markupAsStr    bool
+	pickleStrict   bool
 	maxIDLength    int
 	maxValueSize   int
 	now            func() time.Time
@@ -255,6 +266,7 @@ func (o *Options) resolve() (config, error) {
 		secure:         o.CookieSecure,
 		sameSite:       o.CookieSameSite,
 		markupAsStr:    o.MarkupAsStr,
+		pickleStrict:   o.PickleStrict,
 		maxIDLength:    o.MaxIDLength,
 		maxValueSize:   o.MaxValueSize,
 		now:            o.Now,

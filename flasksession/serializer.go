@@ -28,6 +28,10 @@ type Serializer struct {
 	MarkupAsStr bool
 	// MaxSize bounds the value read, in bytes (zero: DefaultMaxValueSize).
 	MaxSize int
+	// PickleStrict reads pickle with pickle.DecodeOptions.Strict: a value
+	// holding an instance of a class the pickle package does not model is
+	// ErrCorrupt (wrapping pickle.ErrStrict); see Options.PickleStrict.
+	PickleStrict bool
 }
 
 // Encode returns the stored form of d.
@@ -84,7 +88,7 @@ func (s Serializer) Decode(data []byte) (*py.Dict, Format, error) {
 func (s Serializer) decodeAs(f Format, data []byte, max int) (py.Value, error) {
 	switch f {
 	case FormatPickle:
-		return pickle.DecodeOptions{MaxInputSize: max}.Unmarshal(data)
+		return pickle.DecodeOptions{MaxInputSize: max, Strict: s.PickleStrict}.Unmarshal(data)
 	case FormatMsgpack:
 		return msgspec.DecodeOptions{MaxSize: max}.UnmarshalMsgpack(data)
 	default:
