@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -97,6 +98,11 @@ func (m *Manager) CookieValue(sid string) string {
 func (m *Manager) ParseCookie(cookie string) (string, error) {
 	sid := cookie
 	if m.signer != nil {
+		// The id is what comes before the last dot: one too long is
+		// refused before its signature is computed.
+		if dot := strings.LastIndexByte(cookie, '.'); dot > m.cfg.maxIDLength {
+			return "", fmt.Errorf("%w: session id of %d bytes is too long", ErrInvalidID, dot)
+		}
 		var err error
 		if sid, err = unsign(m.signer, cookie); err != nil {
 			return "", err
