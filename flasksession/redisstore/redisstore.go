@@ -9,10 +9,11 @@
 // the same entry, and Save uses SET ... EX. Each operation touches one key,
 // so it works on a cluster whatever slot the key hashes to.
 //
-// Load reads a value in one round trip that stops at the size limit: MULTI,
-// EXISTS key, GETRANGE key 0 limit, EXEC (GETRANGE alone cannot tell an
-// absent key from an empty value), so that at most one byte past the limit
-// of a huge entry crosses the wire.
+// Load reads a value with GETRANGE key 0 limit, one command that stops one
+// byte past the size limit, so that a huge entry never crosses the wire
+// whole. GETRANGE answers an empty string for an absent key, so an empty
+// value reads as absent: Flask-Session 0.7 and later read it so too (a
+// falsy value is no session), and no serializer writes an empty session.
 package redisstore
 
 import (
@@ -72,29 +73,20 @@ func (s *Store) Load(ctx context.Context, key string) ([]byte, bool, error) {
 }
 
 // LoadBounded returns the value of key if it is at most max bytes long,
-// in one round trip: MULTI, EXISTS key, GETRANGE key 0 max, EXEC, which
-// reads at most max+1 bytes of a longer value, an error wrapping
-// flasksession.ErrTooLarge.
+// with GETRANGE key 0 max, which reads at most max+1 bytes of a longer
+// value, an error wrapping flasksession.ErrTooLarge. An absent key, and an
+// empty value, are found == false (see the package documentation).
 func (s *Store) LoadBounded(ctx context.Context, key string, max int) ([]byte, bool, error) {
 	if max < 0 {
 		max = 0
 	}
-	var (
-		exists *redis.IntCmd
-		value  *redis.StringCmd
-	)
-	_, err := s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		exists = p.Exists(ctx, key)
-		value = p.GetRange(ctx, key, 0, int64(max))
-		return nil
-	})
+	b, err := s.client.GetRange(ctx, key, 0, int64(max)).Bytes()
 	if err != nil {
 		return nil, false, fmt.Errorf("redisstore: GETRANGE %q: %w", key, err)
 	}
-	if exists.Val() == 0 {
+	if len(b) == 0 {
 		return nil, false, nil
 	}
-	b, _ := value.Bytes()
 	if len(b) > max {
 		return nil, false, fmt.Errorf("redisstore: GETRANGE %q: %w: over the %d byte limit", key, flasksession.ErrTooLarge, max)
 	}
