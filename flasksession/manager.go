@@ -125,6 +125,7 @@ type Session struct {
 	format   Format // of the loaded value
 	raw      []byte // the loaded value, for compare-and-swap
 	keepPerm bool   // Clear keeps "_permanent" (0.7+)
+	gone     bool   // a Commit found the entry removed (Outcome.Gone)
 }
 
 // ID returns the session id (not signed).
@@ -268,7 +269,7 @@ func (m *Manager) Regenerate(ctx context.Context, s *Session) error {
 		}
 	}
 	s.id = m.NewID()
-	s.found, s.raw, s.format = false, nil, ""
+	s.found, s.raw, s.format, s.gone = false, nil, "", false
 	s.MarkModified()
 	return nil
 }
@@ -284,9 +285,10 @@ type Outcome struct {
 	// was written, only its expiry was extended, or the entry was removed.
 	Wrote, Touched, Deleted bool
 	// Gone reports a session that was loaded and not changed, whose entry
-	// was no longer in the store when Commit went to extend its expiry:
-	// another request removed it (a logout, on the Python side or in Go)
-	// or it expired. Nothing was written and Cookie is nil; see Commit.
+	// was no longer in the store when Commit (this one or an earlier one
+	// of the same session) went to extend its expiry: another request
+	// removed it (a logout, on the Python side or in Go) or it expired.
+	// Nothing was written and Cookie is nil; see Commit.
 	Gone bool
 }
 
@@ -331,7 +333,8 @@ func permanent(d *py.Dict) bool {
 //
 // An unchanged session whose entry is gone by then (removed by a logout
 // elsewhere, or expired) is not brought back: Commit reports Gone and sets
-// no cookie. Flask-Session would write the values it had read, undoing the
+// no cookie, and so does a later Commit of the session while it stays
+// unchanged (a changed one is stored again). Flask-Session would write the values it had read, undoing the
 // logout; Go takes the store as it finds it, as Flask-Session takes a
 // cookie whose entry is missing: no session, nothing stored, no cookie.
 // The cookie the browser holds names no entry, and its next request opens
@@ -394,6 +397,12 @@ func (m *Manager) Commit(ctx context.Context, s *Session) (Outcome, error) {
 // empty.
 func (m *Manager) store_(ctx context.Context, s *Session, modified bool, out *Outcome) error {
 	key := m.Key(s.id)
+	if !modified && s.gone {
+		// Still unchanged since a Commit found the entry removed: not
+		// brought back by a later Commit either.
+		out.Gone = true
+		return nil
+	}
 	if !modified && s.found {
 		if s.format != m.ser.format() {
 			return m.migrate(ctx, s, out)
@@ -412,7 +421,7 @@ func (m *Manager) store_(ctx context.Context, s *Session, modified bool, out *Ou
 	if err := m.store.Save(ctx, key, data, m.cfg.lifetime); err != nil {
 		return fmt.Errorf("%w: saving %q: %w", ErrStore, key, err)
 	}
-	s.found, s.raw, s.format = true, data, m.ser.format()
+	s.found, s.raw, s.format, s.gone = true, data, m.ser.format(), false
 	out.Wrote = true
 	return nil
 }
@@ -426,7 +435,7 @@ func (m *Manager) touch(ctx context.Context, t Toucher, s *Session, out *Outcome
 		return fmt.Errorf("%w: touching %q: %w", ErrStore, key, err)
 	}
 	if !found {
-		s.found, s.raw, s.format = false, nil, ""
+		s.found, s.raw, s.format, s.gone = false, nil, "", true
 		out.Gone = true
 		return nil
 	}

@@ -43,6 +43,25 @@ func TestTouchOfARemovedEntry(t *testing.T) {
 			if s.Found() {
 				t.Error("the session is still Found")
 			}
+			// A later Commit of the same session, still unchanged, does
+			// not bring the entry back either.
+			s.Get("user_id")
+			out, err = m.Commit(ctx, s)
+			if err != nil || !out.Gone || out.Touched || out.Wrote || out.Deleted || out.Cookie != nil {
+				t.Fatalf("second commit: %+v, %v; want Gone and no cookie", out, err)
+			}
+			if _, found, _ := st.Load(ctx, m.Key(sid)); found || st.saves != saves {
+				t.Fatal("the removed entry was written back by a second commit")
+			}
+			// Changed after that, it is stored again, as a session whose
+			// id the store does not know.
+			s.Set("user_id", int64(2))
+			if out, err = m.Commit(ctx, s); err != nil || !out.Wrote || out.Gone || out.Cookie == nil || !s.Found() {
+				t.Fatalf("commit of a change: %+v, %v", out, err)
+			}
+			if out, err = m.Commit(ctx, s); err != nil || !out.Touched || out.Gone {
+				t.Fatalf("unchanged commit after the write: %+v, %v", out, err)
+			}
 		})
 	}
 	t.Run("entry there: touched", func(t *testing.T) {
