@@ -12,9 +12,8 @@ import (
 
 // TestResourceIDLength: a session cookie whose id is longer than
 // MaxIDLength (256) fails with ErrInvalidID, signed or not, before the
-// store is asked. An unsigned one allocates next to nothing; a signed one
-// is verified first, at a cost linear in the cookie (a copy of it and its
-// HMAC), which http.Server's MaxHeaderBytes (1 MiB by default) bounds.
+// store is asked, allocating next to nothing: a signed cookie's id is
+// measured before its signature is computed.
 func TestResourceIDLength(t *testing.T) {
 	long := strings.Repeat("a", 1<<20)
 	for _, signed := range []bool{false, true} {
