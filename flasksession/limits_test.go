@@ -1,6 +1,7 @@
 package flasksession_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -71,5 +72,35 @@ func TestMaxValueSizeBoundsTheLoad(t *testing.T) {
 	plain := newManager(t, st.memStore, flasksession.Options{MaxValueSize: 100})
 	if _, err := plain.Open(ctx, sid); !errors.Is(err, flasksession.ErrTooLarge) || !errors.Is(err, flasksession.ErrCorrupt) {
 		t.Fatalf("open through Load: %v", err)
+	}
+}
+
+// TestEncodeOverMaxSize: a session whose stored form is over MaxValueSize
+// is not written (ErrSerialize and ErrTooLarge), since the Go side would
+// refuse to read it back; the entry keeps its last value.
+func TestEncodeOverMaxSize(t *testing.T) {
+	ctx := context.Background()
+	st := newMem()
+	m := newManager(t, st, flasksession.Options{MaxValueSize: 1 << 10})
+	s, err := m.Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Set("small", "x")
+	out, err := m.Commit(ctx, s)
+	if err != nil || out.Cookie == nil {
+		t.Fatalf("small session: %+v %v", out, err)
+	}
+	before := bytes.Clone(st.data[m.Key(s.ID())])
+	s, err = m.Open(ctx, out.Cookie.Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Set("big", string(bytes.Repeat([]byte("y"), 2<<10)))
+	if _, err := m.Commit(ctx, s); !errors.Is(err, flasksession.ErrSerialize) || !errors.Is(err, flasksession.ErrTooLarge) {
+		t.Fatalf("Commit of a session over MaxValueSize: %v, want ErrSerialize and ErrTooLarge", err)
+	}
+	if !bytes.Equal(st.data[m.Key(s.ID())], before) {
+		t.Error("the entry changed")
 	}
 }

@@ -34,7 +34,9 @@ type Serializer struct {
 	PickleStrict bool
 }
 
-// Encode returns the stored form of d.
+// Encode returns the stored form of d. A stored form over MaxSize is
+// ErrSerialize and ErrTooLarge: Decode (and so every later request on the
+// Go side) would refuse it, so it is not written.
 func (s Serializer) Encode(d *py.Dict) ([]byte, error) {
 	var (
 		b   []byte
@@ -53,17 +55,24 @@ func (s Serializer) Encode(d *py.Dict) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w as %s: %w", ErrSerialize, s.format(), err)
 	}
+	if max := s.maxSize(); len(b) > max {
+		return nil, fmt.Errorf("%w as %s: %w: %d bytes, over the %d byte limit", ErrSerialize, s.format(), ErrTooLarge, len(b), max)
+	}
 	return b, nil
+}
+
+func (s Serializer) maxSize() int {
+	if s.MaxSize <= 0 {
+		return DefaultMaxValueSize
+	}
+	return s.MaxSize
 }
 
 // Decode reads a stored value and reports the format it was in. A value
 // that no format reads, or that is not a dict, is ErrCorrupt; one over
 // MaxSize is ErrCorrupt and ErrTooLarge.
 func (s Serializer) Decode(data []byte) (*py.Dict, Format, error) {
-	max := s.MaxSize
-	if max <= 0 {
-		max = DefaultMaxValueSize
-	}
+	max := s.maxSize()
 	if len(data) > max {
 		return nil, "", fmt.Errorf("%w: %w: value of %d bytes is over the %d byte limit", ErrCorrupt, ErrTooLarge, len(data), max)
 	}
