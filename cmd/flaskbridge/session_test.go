@@ -677,8 +677,10 @@ func TestSessionMigrate(t *testing.T) {
 
 	// A dry run reads everything and writes nothing.
 	r := cliMigrate(t, f.args("migrate", "--to", "msgpack", "--dry-run")...)
-	r.want(t, 1, "4 of 10 sessions could not be converted to msgpack")
-	wantReport := "sessions: 10\nwould convert to msgpack: 5\nalready msgpack: 1\nfailed: 4\ngone: 0\n"
+	// The empty value is no session (Flask-Session 0.7+ reads it so, and
+	// Redis' bounded read answers it as absent): gone, left as it is.
+	r.want(t, 1, "3 of 10 sessions could not be converted to msgpack")
+	wantReport := "sessions: 10\nwould convert to msgpack: 5\nalready msgpack: 1\nfailed: 3\ngone: 1\n"
 	if !strings.HasSuffix(r.stdout, wantReport) {
 		t.Errorf("dry run report:\n%s\nwant suffix\n%s", r.stdout, wantReport)
 	}
@@ -686,7 +688,6 @@ func TestSessionMigrate(t *testing.T) {
 		`cannot convert "` + f.prefix + `markup": flasksession: session cannot be serialized as msgpack`,
 		`cannot convert "` + f.prefix + `corrupt": flasksession: stored session cannot be read`,
 		`cannot convert "` + f.prefix + `big": flasksession: session cannot be serialized as msgpack`,
-		`cannot convert "` + f.prefix + `empty": empty value`,
 	} {
 		if !strings.Contains(r.stdout, want+"") {
 			t.Errorf("dry run report lacks %q:\n%s", want, r.stdout)
@@ -700,8 +701,8 @@ func TestSessionMigrate(t *testing.T) {
 
 	// The migration.
 	r = cliMigrate(t, f.args("migrate", "--to", "msgpack")...)
-	r.want(t, 1, "4 of 10 sessions could not be converted")
-	if !strings.HasSuffix(r.stdout, "sessions: 10\nconverted to msgpack: 5\nalready msgpack: 1\nfailed: 4\ngone: 0\n") {
+	r.want(t, 1, "3 of 10 sessions could not be converted")
+	if !strings.HasSuffix(r.stdout, "sessions: 10\nconverted to msgpack: 5\nalready msgpack: 1\nfailed: 3\ngone: 1\n") {
 		t.Errorf("report:\n%s", r.stdout)
 	}
 	elapsed := time.Since(start)
