@@ -182,51 +182,16 @@ func AppendFloatRepr(dst []byte, f float64) []byte {
 		}
 		return append(dst, '.', '0')
 	}
+	// Outside that range, exponent notation: strconv's shortest d[.ddd]
+	// with CPython's exponent, a sign and at least two digits.
 	var tmp [32]byte
 	b := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64) // [-]d[.ddd]e±dd
-	if b[0] == '-' {
-		dst = append(dst, '-')
-		b = b[1:]
-	}
 	e := 0
 	for b[e] != 'e' {
 		e++
 	}
-	exp, _ := strconv.Atoi(string(b[e+1:]))
-	var digits [24]byte
-	nd := copy(digits[:], b[:1])
-	if e > 1 {
-		nd += copy(digits[nd:], b[2:e])
-	}
-	d := digits[:nd]
-	decpt := exp + 1
-	if decpt > -4 && decpt <= 16 {
-		switch {
-		case decpt <= 0:
-			dst = append(dst, '0', '.')
-			for i := 0; i < -decpt; i++ {
-				dst = append(dst, '0')
-			}
-			return append(dst, d...)
-		case decpt >= nd:
-			dst = append(dst, d...)
-			for i := nd; i < decpt; i++ {
-				dst = append(dst, '0')
-			}
-			return append(dst, '.', '0')
-		default:
-			dst = append(dst, d[:decpt]...)
-			dst = append(dst, '.')
-			return append(dst, d[decpt:]...)
-		}
-	}
-	dst = append(dst, d[0])
-	if nd > 1 {
-		dst = append(dst, '.')
-		dst = append(dst, d[1:]...)
-	}
-	dst = append(dst, 'e')
-	x := decpt - 1
+	dst = append(dst, b[:e+1]...)
+	x, _ := strconv.Atoi(string(b[e+1:]))
 	if x < 0 {
 		dst = append(dst, '-')
 		x = -x
