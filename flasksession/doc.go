@@ -34,7 +34,8 @@
 // measures both.
 //
 // Reading never turns a failure into an empty session: a store that fails
-// gives ErrStore, a value that cannot be read ErrCorrupt. (Flask-Session 0.3
+// gives ErrStore, a value that cannot be read ErrCorrupt, a value over
+// Options.MaxValueSize ErrTooLarge (with one of the two). (Flask-Session 0.3
 // to 0.6 start an empty session when a value does not unpickle, and write
 // it over the stored one at the end of the request.)
 //

@@ -334,9 +334,10 @@ func permanent(d *py.Dict) bool {
 // An unchanged session whose entry is gone by then (removed by a logout
 // elsewhere, or expired) is not brought back: Commit reports Gone and sets
 // no cookie, and so does a later Commit of the session while it stays
-// unchanged (a changed one is stored again). Flask-Session would write the values it had read, undoing the
-// logout; Go takes the store as it finds it, as Flask-Session takes a
-// cookie whose entry is missing: no session, nothing stored, no cookie.
+// unchanged (a changed one is stored again). Flask-Session would write the
+// values it had read, undoing the logout; Go takes the store as it finds
+// it, as Flask-Session takes a cookie whose entry is missing: no session,
+// nothing stored, no cookie.
 // The cookie the browser holds names no entry, and its next request opens
 // a new session, as it would with Flask-Session. No deletion cookie is sent
 // either: by the time the response arrives, the browser may hold the
@@ -408,7 +409,7 @@ func (m *Manager) store_(ctx context.Context, s *Session, modified bool, out *Ou
 			return m.migrate(ctx, s, out)
 		}
 		if t, ok := m.store.(Toucher); ok {
-			return m.touch(ctx, t, s, out)
+			return m.touch(ctx, t, key, s, out)
 		}
 	}
 	if m.cfg.merge && modified && s.found {
@@ -428,8 +429,7 @@ func (m *Manager) store_(ctx context.Context, s *Session, modified bool, out *Ou
 
 // touch extends the expiry of an unchanged session's entry, or reports it
 // gone.
-func (m *Manager) touch(ctx context.Context, t Toucher, s *Session, out *Outcome) error {
-	key := m.Key(s.id)
+func (m *Manager) touch(ctx context.Context, t Toucher, key string, s *Session, out *Outcome) error {
 	found, err := t.Touch(ctx, key, m.cfg.lifetime)
 	if err != nil {
 		return fmt.Errorf("%w: touching %q: %w", ErrStore, key, err)
@@ -595,7 +595,7 @@ func (m *Manager) migrate(ctx context.Context, s *Session, out *Outcome) error {
 		// Another writer replaced the entry, which is theirs to keep, or
 		// removed it.
 		if t, ok := m.store.(Toucher); ok {
-			return m.touch(ctx, t, s, out)
+			return m.touch(ctx, t, key, s, out)
 		}
 		return nil
 	}

@@ -106,7 +106,9 @@ var (
 	// ErrTooLarge reports a stored value over Options.MaxValueSize, or over
 	// the limit of a BoundedLoader's own Load. It comes with ErrStore when
 	// the store refused the value as it read it, with ErrCorrupt when the
-	// serializer did; either way the session is not opened.
+	// serializer did (either way the session is not opened), and with
+	// ErrSerialize when a session to be saved is over the limit (it is not
+	// written).
 	ErrTooLarge = errors.New("flasksession: stored value too large")
 	// ErrSerialize reports a session that the configured serializer cannot
 	// write (msgspec refuses markupsafe.Markup and unknown classes, for

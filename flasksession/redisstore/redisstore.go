@@ -29,8 +29,7 @@ import (
 
 // Store is a flasksession.Store (with BoundedLoader, Toucher,
 // CompareAndSwapper, CompareAndDeleter, Lister and TTLer) over a Redis
-// client. It is safe for
-// concurrent use.
+// client. It is safe for concurrent use.
 type Store struct {
 	client redis.UniversalClient
 	// ScanCount is the COUNT hint of the SCAN calls of Keys (default 1000).
