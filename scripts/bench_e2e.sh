@@ -48,14 +48,7 @@ export FLASK_SECRET_KEY
 export PYTHONDONTWRITEBYTECODE=1
 
 # Two loopback ports that were free a moment ago.
-read -r go_port flask_port < <("$python" - <<'EOF'
-import socket
-socks = [socket.socket() for _ in range(2)]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in socks])
-EOF
-)
+read -r go_port flask_port < <("$python" scripts/free_ports.py 2)
 
 pids=()
 stop() {

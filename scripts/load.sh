@@ -40,12 +40,10 @@ CONNECTIONS=${CONNECTIONS:-"8 32 128"}
 THREADS=${THREADS:-2}
 SESSIONS=${SESSIONS:-64}
 WORKERS=${WORKERS:-2}
-# free_port prints a free loopback port: the kernel's pick for a socket
-# bound to port 0, free again once the socket closes.
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-PORT=${PORT:-$(free_port)}
+# Two free loopback ports, the app's (unless PORT is set) and the example's
+# Flask port: whichever of them is not PORT.
+read -r free1 free2 < <(python3 scripts/free_ports.py 2)
+PORT=${PORT:-$free1}
 work=$root/.load
 mkdir -p "$work"
 OUT=${OUT:-$work/report.md}
@@ -101,8 +99,8 @@ example)
 	go build -o "$work/shared-login" ./examples/shared-login
 	export SHARED_LOGIN_CONFIG=$root/examples/shared-login/config.toml FLASK_SECRET_KEY=load-test-secret
 	export FLASK_SHARED_LOGIN_STORE=redis://$FLASKBRIDGE_REDIS_ADDR/0 FLASK_SESSION_KEY_PREFIX=$prefix
-	flask_port=$(free_port)
-	while [ "$flask_port" = "$PORT" ]; do flask_port=$(free_port); done
+	flask_port=$free2
+	[ "$flask_port" != "$PORT" ] || flask_port=$free1
 	"$venv/bin/gunicorn" --chdir examples/shared-login/flaskapp --bind "127.0.0.1:$flask_port" --workers "$WORKERS" \
 		--log-level warning app:app 2>"$work/gunicorn.log" &
 	pids+=("$!")
