@@ -155,7 +155,8 @@ itself, under every Flask-Session version), so there is nothing to convert.
 bar goes to stderr when it is a terminal (a line every few seconds
 otherwise); at the end stdout gets one line for each session that could not
 be converted and the counts: converted, already in the format, failed, and
-gone (expired or deleted during the run). Exit status 1 when a session
+gone (expired or deleted during the run, or an empty value, which
+Flask-Session 0.7+ reads as no session). Exit status 1 when a session
 failed (a value no format reads, a value the format cannot hold, such as
 Markup in msgpack without --markup-as-str).`,
 				example: `  flaskbridge session migrate --store redis://127.0.0.1:6379 --to msgpack --dry-run

@@ -159,11 +159,11 @@ func (mg *migration) one(ctx context.Context, read flasksession.Serializer, key 
 		if err != nil {
 			return 0, "", fmt.Errorf("%w: loading %q: %w", flasksession.ErrStore, key, err)
 		}
-		if !found {
+		if !found || len(raw) == 0 {
+			// An empty value is no session to Flask-Session 0.7+ (and
+			// redisstore already answers it as absent): gone, in every
+			// store alike.
 			return gone, "", nil
-		}
-		if len(raw) == 0 {
-			return failed, "empty value (Flask-Session 0.7+ reads it as no session)", nil
 		}
 		d, f, err := read.Decode(raw)
 		if err != nil {
