@@ -18,17 +18,18 @@ type pyMeta struct {
 }
 
 type pySample struct {
-	Kind    string  `json:"kind"`
-	Group   string  `json:"group"`
-	Op      string  `json:"op"`
-	Payload string  `json:"payload"`
-	NS      float64 `json:"ns"`
-	CPUNS   float64 `json:"cpu_ns"`
+	Kind    string   `json:"kind"`
+	Group   string   `json:"group"`
+	Op      string   `json:"op"`
+	Payload string   `json:"payload"`
+	NS      float64  `json:"ns"`
+	CPUNS   *float64 `json:"cpu_ns"` // absent from samples older than the CPU time
 }
 
 // readPy reads the samples of scripts/bench_py.py into stats keyed by
 // "py/<group>/<op>/<payload>" (the CPU time per call as the sample, the
-// wall-clock time beside it), and the last meta line of each suite.
+// wall-clock time beside it; a sample without the CPU time counts its
+// wall-clock time, as readGo does), and the last meta line of each suite.
 func readPy(file string, into map[string]*Stat) (map[string]pyMeta, error) {
 	f, err := os.Open(file)
 	if err != nil {
@@ -57,7 +58,11 @@ func readPy(file string, into map[string]*Stat) (map[string]pyMeta, error) {
 				st = &Stat{}
 				into[key] = st
 			}
-			st.Samples = append(st.Samples, s.CPUNS)
+			cpu := s.NS
+			if s.CPUNS != nil {
+				cpu = *s.CPUNS
+			}
+			st.Samples = append(st.Samples, cpu)
 			st.Wall = append(st.Wall, s.NS)
 		}
 	}
