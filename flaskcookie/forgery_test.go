@@ -21,19 +21,10 @@ import (
 	"github.com/flaskbridge/flaskbridge/py"
 )
 
-func loadForgeryVectors(t testing.TB, venv string) *forgeryvec.Vectors {
-	t.Helper()
-	v, err := forgeryvec.Load(venv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
 // forgerySeeds are the cookies Flask signed with the key "dev" in the
 // forgery vectors, and their altered copies.
 func forgerySeeds(t testing.TB) []string {
-	v := loadForgeryVectors(t, "flask31")
+	v := forgeryvec.MustLoad(t, "flask31")
 	var out []string
 	for i, c := range v.Cookies {
 		if c.Key != "dev" {
@@ -69,8 +60,8 @@ func message(token string) string {
 // base64.b64decode skips, when they leave the padding arithmetic whole
 // (one "é" is two UTF-8 bytes and is accepted where one "!" is not).
 func TestForgeryProbes(t *testing.T) {
-	for _, venv := range forgeryvec.Venvs {
-		v := loadForgeryVectors(t, venv)
+	for _, venv := range forgeryvec.Venvs() {
+		v := forgeryvec.MustLoad(t, venv)
 		// Flask 1.x reads the " d" tag as a naive datetime, where the
 		// codec follows Flask 2 and 3: the values are compared with those
 		// of Flask 2 and later only.
@@ -337,8 +328,8 @@ func TestForgery(t *testing.T) {
 		codec  *Codec
 	}
 	var originals []original
-	for _, venv := range forgeryvec.Venvs {
-		v := loadForgeryVectors(t, venv)
+	for _, venv := range forgeryvec.Venvs() {
+		v := forgeryvec.MustLoad(t, venv)
 		for i, c := range v.Cookies {
 			codec := testCodec(t, Options{SecretKey: []byte(c.Key), Now: fixedClock(v.Now)})
 			originals = append(originals, original{fmt.Sprintf("%s cookie %d", venv, i), c.Cookie, []byte(c.Key), codec})

@@ -24,15 +24,6 @@ import (
 	"github.com/flaskbridge/flaskbridge/py"
 )
 
-func loadForgeryVectors(t testing.TB, venv string) *forgeryvec.Vectors {
-	t.Helper()
-	v, err := forgeryvec.Load(venv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
 // pyB64Decode decodes a signature as itsdangerous does: "=" appended up
 // to a multiple of four characters, "-" and "_" read as "+" and "/", then
 // binascii.a2b_base64 in its default mode, which skips characters outside
@@ -102,8 +93,8 @@ func signerManager(t testing.TB, key string) *flasksession.Manager {
 // bytes. The accepted copies are the aliases of the lenient base64
 // decoding of the signature (see flaskcookie's TestForgeryProbes).
 func TestForgeryProbes(t *testing.T) {
-	for _, venv := range forgeryvec.Venvs {
-		v := loadForgeryVectors(t, venv)
+	for _, venv := range forgeryvec.Venvs() {
+		v := forgeryvec.MustLoad(t, venv)
 		managers := map[string]*flasksession.Manager{}
 		for _, s := range v.Sids {
 			if managers[s.Key] == nil {
@@ -253,8 +244,8 @@ func TestForgery(t *testing.T) {
 	}
 	var originals []original
 	var cookies []original // Flask session cookies
-	for _, venv := range forgeryvec.Venvs {
-		v := loadForgeryVectors(t, venv)
+	for _, venv := range forgeryvec.Venvs() {
+		v := forgeryvec.MustLoad(t, venv)
 		for i, s := range v.Sids {
 			originals = append(originals, original{fmt.Sprintf("%s id %d", venv, i), s.Key, s.Sid, s.Cookie})
 		}

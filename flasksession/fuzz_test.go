@@ -11,6 +11,7 @@ import (
 
 	"github.com/flaskbridge/flaskbridge/flasksession"
 	"github.com/flaskbridge/flaskbridge/flasksession/internal/storetest"
+	"github.com/flaskbridge/flaskbridge/internal/forgeryvec"
 	"github.com/flaskbridge/flaskbridge/py"
 )
 
@@ -30,7 +31,7 @@ func FuzzParseCookie(f *testing.F) {
 	for _, s := range pySigned {
 		f.Add(s)
 	}
-	v := loadForgeryVectors(f, "flask31")
+	v := forgeryvec.MustLoad(f, "flask31")
 	for i, s := range v.Sids {
 		if s.Key != "dev" {
 			continue

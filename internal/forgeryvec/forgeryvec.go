@@ -11,13 +11,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"testing"
 
 	"github.com/flaskbridge/flaskbridge/internal/reporoot"
 )
 
-// Venvs are the venvs the vectors were made under: itsdangerous 2.2.0
+// Venvs returns the venvs the vectors were made under: itsdangerous 2.2.0
 // (flask31) and 1.1.0 (fs03).
-var Venvs = []string{"flask31", "fs03"}
+func Venvs() []string { return []string{"flask31", "fs03"} }
 
 // Vectors is testdata/forgery/<venv>.json.gz.
 type Vectors struct {
@@ -77,4 +78,14 @@ func Load(venv string) (*Vectors, error) {
 		return nil, fmt.Errorf("forgeryvec: %s: %w", f.Name(), err)
 	}
 	return &v, nil
+}
+
+// MustLoad is Load for a test: an error fails it.
+func MustLoad(tb testing.TB, venv string) *Vectors {
+	tb.Helper()
+	v, err := Load(venv)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return v
 }

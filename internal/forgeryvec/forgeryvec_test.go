@@ -8,7 +8,7 @@ import (
 )
 
 func TestLoad(t *testing.T) {
-	for _, venv := range forgeryvec.Venvs {
+	for _, venv := range forgeryvec.Venvs() {
 		v, err := forgeryvec.Load(venv)
 		if err != nil {
 			t.Fatal(err)
