@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/flaskbridge/flaskbridge/internal/testalloc"
+	"github.com/flaskbridge/flaskbridge/py"
 )
 
 // TestResourceClaimedLengths: opcodes that claim huge lengths in a few
@@ -114,5 +115,34 @@ func TestResourceMemoPutAgain(t *testing.T) {
 		if perCall > 64<<10+uint64(len(data)) {
 			t.Errorf("%q repeated: %d bytes allocated for a pickle of %d", put, perCall, len(data))
 		}
+	}
+}
+
+// TestResourceStrRuns: a list of str built from many MARK ... APPENDS runs
+// (as pickle writes a long list, 1000 items a run) costs memory in
+// proportion to its length, not to the square of the number of runs.
+func TestResourceStrRuns(t *testing.T) {
+	const runs, per = 400, 1000
+	var b strings.Builder
+	b.WriteString("\x80\x04]")
+	for range runs {
+		b.WriteString("(" + strings.Repeat("\x8c\x00", per) + "e")
+	}
+	b.WriteString(".")
+	data := []byte(b.String())
+	var v any
+	var err error
+	perCall := testalloc.PerCall(2, func() { v, err = Unmarshal(data) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, ok := v.(*py.List); !ok || len(l.Items) != runs*per {
+		t.Fatalf("got %T, want a list of %d items", v, runs*per)
+	}
+	// An item takes 16 bytes in the list and 16 for its str header, both
+	// grown by doubling: under 100 bytes an item (a copy of the list per
+	// run would be about 3 KB an item).
+	if perCall > 100*runs*per {
+		t.Errorf("%d bytes allocated for %d items", perCall, runs*per)
 	}
 }

@@ -68,7 +68,10 @@ scan:
 		if len(items) == 0 && count <= 64 {
 			items = []py.Value(d.box.items(count))[:0]
 		} else {
-			items = append(make([]py.Value, 0, len(items)+count), items...)
+			// Grown as append grows it: a list built from many runs
+			// (pickle writes one per 1000 items) is copied a bounded
+			// number of times, not once per run.
+			items = slices.Grow(items, count)
 		}
 	}
 	k := len(items)
