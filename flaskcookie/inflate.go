@@ -458,7 +458,10 @@ func (f *inflater) dynamic() error {
 	i := 0
 	// While eight bytes of input are left, the bit buffer lives in local
 	// variables and takes a code and its extra bits (7 + 7) without a
-	// check; the code is complete, so every table entry holds a symbol.
+	// check. The code is complete, so every table entry holds a symbol,
+	// or it has no codes at all: then every entry is 0, read as the
+	// length 0 taking no bits, and the missing end-of-block code fails
+	// below.
 	in, pos, bits, nbits := f.in, f.pos, f.bits, f.nbits
 	table := &f.clen.table
 	for i < len(lens) {
@@ -506,23 +509,8 @@ func (f *inflater) dynamic() error {
 			bits >>= 7
 			nbits -= 7
 		}
-		if i+n > len(lens) {
-			return errZRepeat
-		}
-		if i < nlen {
-			k := min(n, nlen-i)
-			lc[val&15] += uint16(k)
-			dc[val&15] += uint16(n - k)
-		} else {
-			dc[val&15] += uint16(n)
-		}
-		run := lens[i : i+n]
-		if val == 0 {
-			clear(run) // the common repeat: unused symbols
-		} else {
-			for k := range run {
-				run[k] = val
-			}
+		if err := repeatLen(lens, i, n, nlen, val, lc, dc); err != nil {
+			return err
 		}
 		i += n
 	}
@@ -563,20 +551,10 @@ func (f *inflater) dynamic() error {
 		if err != nil {
 			return err
 		}
-		n := int(rep)
-		if i+n > len(lens) {
-			return errZRepeat
+		if err := repeatLen(lens, i, int(rep), nlen, val, lc, dc); err != nil {
+			return err
 		}
-		if i < nlen {
-			k := min(n, nlen-i)
-			lc[val&15] += uint16(k)
-			dc[val&15] += uint16(n - k)
-		} else {
-			dc[val&15] += uint16(n)
-		}
-		for end := i + n; i < end; i++ {
-			lens[i] = val
-		}
+		i += int(rep)
 	}
 	if lens[256] == 0 {
 		return errZNoEnd
@@ -586,6 +564,31 @@ func (f *inflater) dynamic() error {
 	}
 	if err := f.dist.buildCounted(lens[nlen:], true); err != nil {
 		return errZDistLens
+	}
+	return nil
+}
+
+// repeatLen writes n copies of the code length val from lens[i] on,
+// counting them in the histogram of the code they fall in: lc below nlen,
+// dc from there (a repeat may run from one code into the other).
+func repeatLen(lens []uint8, i, n, nlen int, val uint8, lc, dc *[16]uint16) error {
+	if i+n > len(lens) {
+		return errZRepeat
+	}
+	if i < nlen {
+		k := min(n, nlen-i)
+		lc[val&15] += uint16(k)
+		dc[val&15] += uint16(n - k)
+	} else {
+		dc[val&15] += uint16(n)
+	}
+	run := lens[i : i+n]
+	if val == 0 {
+		clear(run) // the common repeat: unused symbols
+	} else {
+		for k := range run {
+			run[k] = val
+		}
 	}
 	return nil
 }
