@@ -207,7 +207,7 @@ func (s *Session) Dict() *py.Dict {
 // permanent session's cookie outlives the browser session.
 func (s *Session) Permanent() bool {
 	v, ok := s.Get(PermanentKey)
-	return ok && truthy(v)
+	return ok && py.Truthy(v)
 }
 
 // SetPermanent sets session["_permanent"] = bool(permanent).
@@ -216,45 +216,6 @@ func (s *Session) SetPermanent(permanent bool) {
 	defer s.mu.Unlock()
 	s.data.Set(PermanentKey, permanent)
 	s.modified, s.accessed = true, true
-}
-
-// truthy is Python's bool(v) for the values a session holds.
-func truthy(v py.Value) bool {
-	switch x := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return x
-	case int64:
-		return x != 0
-	case *big.Int:
-		return x.Sign() != 0
-	case float64:
-		return x != 0
-	case string:
-		return x != ""
-	case py.Markup:
-		return x != ""
-	case py.Bytes:
-		return len(x) != 0
-	case *py.ByteArray:
-		return len(x.Data) != 0
-	case *py.List:
-		return x.Len() != 0
-	case py.Tuple:
-		return len(x) != 0
-	case *py.Dict:
-		return x.Len() != 0
-	case *py.OrderedDict:
-		return x.Len() != 0
-	case *py.Set:
-		return x.Len() != 0
-	case py.TimeDelta:
-		return !x.IsZero()
-	case py.Decimal:
-		return !x.IsZero()
-	}
-	return true
 }
 
 // String returns the str (or Markup) value for key.

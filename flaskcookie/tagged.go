@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"math"
 	"math/big"
 	"strings"
 
@@ -629,39 +628,10 @@ func untagDateTime(v py.Value) (py.Value, error) {
 		// which parse_date turns into None.
 		return nil, nil
 	}
-	if !truthy(v) {
+	if !py.Truthy(v) {
 		return nil, nil
 	}
 	return nil, fmt.Errorf("%s has no attribute 'split'", describe(v))
-}
-
-// truthy is Python's bool() for the values JSON and the tags produce.
-func truthy(v py.Value) bool {
-	switch x := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return x
-	case int64:
-		return x != 0
-	case *big.Int:
-		return x.Sign() != 0
-	case float64:
-		return x != 0 || math.IsNaN(x)
-	case string:
-		return x != ""
-	case py.Markup:
-		return x != ""
-	case py.Bytes:
-		return len(x) > 0
-	case *py.List:
-		return len(x.Items) > 0
-	case py.Tuple:
-		return len(x) > 0
-	case *py.Dict:
-		return x.Len() > 0
-	}
-	return true
 }
 
 func describe(v py.Value) string {
