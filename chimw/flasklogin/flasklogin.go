@@ -408,7 +408,7 @@ func (m *Manager) Fresh(r *http.Request) bool {
 		return false
 	}
 	v, _ := s.Get(FreshKey)
-	return truthy(v)
+	return py.Truthy(v)
 }
 
 // Remembered reports whether r carries a valid remember cookie that the
@@ -427,20 +427,6 @@ func (m *Manager) Remembered(r *http.Request) bool {
 	}
 	_, valid := m.DecodeCookie(cookie)
 	return valid
-}
-
-func truthy(v py.Value) bool {
-	switch x := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return x
-	case int64:
-		return x != 0
-	case string:
-		return x != ""
-	}
-	return true
 }
 
 // LoginOptions are login_user's arguments.
