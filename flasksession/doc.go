@@ -22,7 +22,11 @@
 // expiry, the Manager asks the store to extend the expiry (Toucher), so a
 // Go request that only read a session never overwrites what a Python
 // request wrote meanwhile, nor brings back an entry a logout removed
-// meanwhile (Outcome.Gone: nothing stored, no cookie). An emptied session
+// meanwhile (Outcome.Gone: nothing stored, no cookie). With
+// Options.RefreshOnLoad and Redis, the expiry is extended in the load's own
+// round trip instead (one round trip per request that only reads, not
+// two), at the price of not seeing such a logout (the entry stays removed,
+// but the cookie is sent). An emptied session
 // is deleted from the store and its cookie removed. Regenerate gives a
 // session a new id after a login.
 //

@@ -126,6 +126,7 @@ type Session struct {
 	raw      []byte // the loaded value, for compare-and-swap
 	keepPerm bool   // Clear keeps "_permanent" (0.7+)
 	gone     bool   // a Commit found the entry removed (Outcome.Gone)
+	touched  bool   // its expiry was extended by the load (RefreshOnLoad)
 }
 
 // ID returns the session id (not signed).
@@ -180,17 +181,18 @@ func (m *Manager) Open(ctx context.Context, cookie string) (*Session, error) {
 	if err != nil {
 		return m.newSession(m.NewID()), nil
 	}
-	d, f, raw, found, err := m.read(ctx, sid)
+	l, err := m.read(ctx, sid, m.cfg.refreshOnLoad)
 	if err != nil {
 		return nil, err
 	}
-	if !found {
+	if !l.found {
 		if m.cfg.compat == Compat08 {
 			return m.newSession(m.NewID()), nil
 		}
 		return m.newSession(sid), nil
 	}
-	return &Session{Session: flaskbridge.SessionOf(d), id: sid, found: true, format: f, raw: raw, keepPerm: m.cfg.compat == Compat08}, nil
+	return &Session{Session: flaskbridge.SessionOf(l.d), id: sid, found: true, format: l.format, raw: l.raw,
+		keepPerm: m.cfg.compat == Compat08, touched: l.touched}, nil
 }
 
 // Load opens the session of r's session cookie; see Open.
@@ -202,37 +204,56 @@ func (m *Manager) Load(ctx context.Context, r *http.Request) (*Session, error) {
 	return m.Open(ctx, c.Value)
 }
 
-// load reads the entry of key, bounded by MaxValueSize when the store can
-// stop reading at it.
-func (m *Manager) load(ctx context.Context, key string) ([]byte, bool, error) {
-	if b, ok := m.store.(BoundedLoader); ok {
-		return b.LoadBounded(ctx, key, m.cfg.maxValueSize)
-	}
-	return m.store.Load(ctx, key)
+// loaded is what read found.
+type loaded struct {
+	d       *py.Dict
+	format  Format
+	raw     []byte
+	found   bool
+	touched bool // the load extended the entry's expiry
 }
 
-// read loads and decodes the entry of sid.
-func (m *Manager) read(ctx context.Context, sid string) (*py.Dict, Format, []byte, bool, error) {
+// load reads the entry of key, bounded by MaxValueSize when the store can
+// stop reading at it; with touch, and a store that is a LoadToucher, it
+// extends the entry's expiry in the same round trip, and reports so.
+func (m *Manager) load(ctx context.Context, key string, touch bool) (data []byte, found, touched bool, err error) {
+	if touch {
+		if t, ok := m.store.(LoadToucher); ok {
+			data, found, err = t.LoadTouch(ctx, key, m.cfg.maxValueSize, m.cfg.lifetime)
+			return data, found, found, err
+		}
+	}
+	if b, ok := m.store.(BoundedLoader); ok {
+		data, found, err = b.LoadBounded(ctx, key, m.cfg.maxValueSize)
+		return data, found, false, err
+	}
+	data, found, err = m.store.Load(ctx, key)
+	return data, found, false, err
+}
+
+// read loads and decodes the entry of sid (see load for touch).
+func (m *Manager) read(ctx context.Context, sid string, touch bool) (loaded, error) {
 	key := m.Key(sid)
-	data, found, err := m.load(ctx, key)
+	data, found, touched, err := m.load(ctx, key, touch)
 	if err != nil {
-		return nil, "", nil, false, fmt.Errorf("%w: loading %q: %w", ErrStore, key, err)
+		return loaded{}, fmt.Errorf("%w: loading %q: %w", ErrStore, key, err)
 	}
 	if !found || (len(data) == 0 && m.cfg.compat == Compat08) {
 		// Flask-Session 0.7+ treats an empty value as no session.
-		return nil, "", nil, false, nil
+		return loaded{}, nil
 	}
 	d, f, err := m.ser.Decode(data)
 	if err != nil {
-		return nil, "", nil, false, fmt.Errorf("key %q: %w", key, err)
+		return loaded{}, fmt.Errorf("key %q: %w", key, err)
 	}
-	return d, f, data, true, nil
+	return loaded{d: d, format: f, raw: data, found: true, touched: touched}, nil
 }
 
 // Read returns the session dict stored for sid, and the format it was in.
+// It only reads: the entry's expiry is left as it is.
 func (m *Manager) Read(ctx context.Context, sid string) (d *py.Dict, f Format, found bool, err error) {
-	d, f, _, found, err = m.read(ctx, sid)
-	return d, f, found, err
+	l, err := m.read(ctx, sid, false)
+	return l.d, l.format, l.found, err
 }
 
 // Write stores d as the session of sid, serialized as configured, to live
@@ -269,7 +290,7 @@ func (m *Manager) Regenerate(ctx context.Context, s *Session) error {
 		}
 	}
 	s.id = m.NewID()
-	s.found, s.raw, s.format, s.gone = false, nil, "", false
+	s.found, s.raw, s.format, s.gone, s.touched = false, nil, "", false, false
 	s.MarkModified()
 	return nil
 }
@@ -344,9 +365,15 @@ func permanent(d *py.Dict) bool {
 // cookie of a newer session (the logout's own response deleted the old
 // one, a login may have set another), which a deletion would throw away.
 // With a store that is not a Toucher, an unchanged session is rewritten as
-// Flask-Session rewrites it, and Gone is never set.
+// Flask-Session rewrites it, and Gone is never set. With
+// Options.RefreshOnLoad and a LoadToucher, the expiry was extended when the
+// session was loaded: Commit of an unchanged session reports Touched and
+// sets the cookie without asking the store again, so a removal made while
+// the request ran is not seen (the entry stays removed all the same).
 func (m *Manager) Commit(ctx context.Context, s *Session) (Outcome, error) {
 	var out Outcome
+	// Only the first Commit after the load may count on its refresh.
+	defer func() { s.touched = false }()
 	d := s.Dict()
 	modified := s.Modified()
 	if m.cfg.compat == Compat08 && s.Accessed() {
@@ -407,6 +434,11 @@ func (m *Manager) store_(ctx context.Context, s *Session, modified bool, out *Ou
 	if !modified && s.found {
 		if s.format != m.ser.format() {
 			return m.migrate(ctx, s, out)
+		}
+		if s.touched {
+			// The load extended the expiry (Options.RefreshOnLoad).
+			out.Touched = true
+			return nil
 		}
 		if t, ok := m.store.(Toucher); ok {
 			return m.touch(ctx, t, key, s, out)
@@ -494,7 +526,7 @@ func (m *Manager) mergeWrite(ctx context.Context, s *Session, out *Outcome) erro
 			return fmt.Errorf("%w: saving %q: %w", ErrStore, key, ctx.Err())
 		case <-pause.C:
 		}
-		cur, found, err := m.load(ctx, key)
+		cur, found, _, err := m.load(ctx, key, false)
 		if err != nil {
 			return fmt.Errorf("%w: loading %q: %w", ErrStore, key, err)
 		}

@@ -209,6 +209,21 @@ type Options struct {
 	// Flask request can still drop a Go change made during it; see
 	// docs/reliability.md.
 	MergeWrites bool
+	// RefreshOnLoad is Go's own, with no Flask-Session counterpart: when
+	// the store is a LoadToucher (redisstore) and RefreshEachRequest is on,
+	// the entry's expiry is extended in the same round trip as the load
+	// (a pipelined GETRANGE and EXPIRE), and Commit of an unchanged session
+	// then has nothing left to do in the store: one round trip per request
+	// that only reads the session instead of two. What it gives up, and
+	// why it is off by default: an entry removed while the request runs (a
+	// logout elsewhere) is still not written back, but Commit no longer
+	// sees the removal, so it reports Touched and sets the cookie instead
+	// of reporting Gone and setting none (see Commit); and the expiry is
+	// extended before the session is decoded, so it is extended also for
+	// a stored session that turns out not to be permanent, or too large to
+	// open, where Flask-Session would leave it. With another store the
+	// option changes nothing.
+	RefreshOnLoad bool
 }
 
 // MaxMergeAttempts bounds the compare-and-swap attempts of one Commit
@@ -245,6 +260,7 @@ type config struct {
 	maxValueSize   int
 	now            func() time.Time
 	merge          bool
+	refreshOnLoad  bool
 }
 
 func (o *Options) resolve() (config, error) {
@@ -271,6 +287,7 @@ func (o *Options) resolve() (config, error) {
 		maxValueSize:   o.MaxValueSize,
 		now:            o.Now,
 		merge:          o.MergeWrites,
+		refreshOnLoad:  o.RefreshOnLoad && boolOr(o.RefreshEachRequest, true),
 	}
 	if c.compat < Compat08 || c.compat > Compat05 {
 		return c, fmt.Errorf("%w: unknown Compat %d", ErrConfig, int(c.compat))

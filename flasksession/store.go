@@ -45,6 +45,18 @@ type BoundedLoader interface {
 	LoadBounded(ctx context.Context, key string, max int) (data []byte, found bool, err error)
 }
 
+// LoadToucher is a store that can load an entry and extend its expiry in
+// one round trip. The Manager loads through it when Options.RefreshOnLoad
+// is set, and then extends nothing when the request leaves the session
+// unchanged.
+type LoadToucher interface {
+	// LoadTouch is LoadBounded that also sets the entry's expiry to ttl
+	// from now (zero means never) when the entry exists; an absent entry
+	// is not created. An entry removed between the read and the expiry
+	// change is reported absent.
+	LoadTouch(ctx context.Context, key string, max int, ttl time.Duration) (data []byte, found bool, err error)
+}
+
 // KeepTTL asks CompareAndSwap to keep the entry's current expiry.
 const KeepTTL time.Duration = -1
 

@@ -27,7 +27,7 @@ import (
 	"github.com/flaskbridge/flaskbridge/flasksession"
 )
 
-// Store is a flasksession.Store (with BoundedLoader, Toucher,
+// Store is a flasksession.Store (with BoundedLoader, LoadToucher, Toucher,
 // CompareAndSwapper, CompareAndDeleter, Lister and TTLer) over a Redis
 // client. It is safe for concurrent use.
 type Store struct {
@@ -84,6 +84,43 @@ func (s *Store) LoadBounded(ctx context.Context, key string, max int) ([]byte, b
 		return nil, false, fmt.Errorf("redisstore: GETRANGE %q: %w", key, err)
 	}
 	if len(b) == 0 {
+		return nil, false, nil
+	}
+	if len(b) > max {
+		return nil, false, fmt.Errorf("redisstore: GETRANGE %q: %w: over the %d byte limit", key, flasksession.ErrTooLarge, max)
+	}
+	return b, true, nil
+}
+
+// LoadTouch is LoadBounded and Touch in one round trip: GETRANGE key 0 max
+// and EXPIRE key seconds(ttl) (PERSIST for a zero ttl), pipelined, for
+// flasksession.Options.RefreshOnLoad. An absent key is not created, and
+// an entry that EXPIRE no longer finds (removed right after GETRANGE read
+// it) is found == false. The expiry is extended also when the value turns
+// out too long to return.
+func (s *Store) LoadTouch(ctx context.Context, key string, max int, ttl time.Duration) ([]byte, bool, error) {
+	sec, err := seconds(ttl)
+	if err != nil {
+		return nil, false, err
+	}
+	if max < 0 {
+		max = 0
+	}
+	var get *redis.StringCmd
+	var exp *redis.BoolCmd
+	if _, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		get = p.GetRange(ctx, key, 0, int64(max))
+		if sec == 0 {
+			exp = p.Persist(ctx, key)
+		} else {
+			exp = p.Expire(ctx, key, time.Duration(sec)*time.Second)
+		}
+		return nil
+	}); err != nil {
+		return nil, false, fmt.Errorf("redisstore: GETRANGE and EXPIRE %q: %w", key, err)
+	}
+	b, _ := get.Bytes()
+	if len(b) == 0 || (sec != 0 && !exp.Val()) {
 		return nil, false, nil
 	}
 	if len(b) > max {

@@ -24,6 +24,7 @@ import (
 var (
 	_ flasksession.Store             = (*redisstore.Store)(nil)
 	_ flasksession.Toucher           = (*redisstore.Store)(nil)
+	_ flasksession.LoadToucher       = (*redisstore.Store)(nil)
 	_ flasksession.CompareAndSwapper = (*redisstore.Store)(nil)
 	_ flasksession.Lister            = (*redisstore.Store)(nil)
 	_ flasksession.TTLer             = (*redisstore.Store)(nil)
@@ -488,5 +489,28 @@ func TestUnknownSentinelMasterIsAnError(t *testing.T) {
 	_, found, err := redisstore.New(client).Load(context.Background(), "session:x")
 	if err == nil || found {
 		t.Fatalf("Load = found %v, err %v; want an error", found, err)
+	}
+}
+
+// TestRefreshOnLoad runs Options.RefreshOnLoad (a pipelined GETRANGE and
+// EXPIRE) beside every Flask-Session line, on a standalone server, a
+// Sentinel master and a Cluster.
+func TestRefreshOnLoad(t *testing.T) {
+	for _, c := range cases() {
+		t.Run("standalone/"+name(c), func(t *testing.T) {
+			c.Store, c.PyStore = standalone(t)
+			storetest.RefreshOnLoad(t, c)
+		})
+		if c.Venv.Name != "fs08" || c.Format != flasksession.FormatMsgpack {
+			continue
+		}
+		t.Run("sentinel/"+name(c), func(t *testing.T) {
+			c.Store, c.PyStore = sentinel(t)
+			storetest.RefreshOnLoad(t, c)
+		})
+		t.Run("cluster/"+name(c), func(t *testing.T) {
+			c.Store, c.PyStore = cluster(t)
+			storetest.RefreshOnLoad(t, c)
+		})
 	}
 }

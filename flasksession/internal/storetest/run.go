@@ -36,6 +36,8 @@ type Case struct {
 	// PickleProtocol is the Manager's Options.PickleProtocol (memcached
 	// under 0.3 to 0.5: pickle.TextProtocol).
 	PickleProtocol int
+	// RefreshOnLoad is the Manager's Options.RefreshOnLoad.
+	RefreshOnLoad bool
 }
 
 // Prefix returns a fresh SESSION_KEY_PREFIX, so tests sharing a server do
@@ -64,6 +66,7 @@ func (c Case) Setup(t *testing.T) (*Py, *flasksession.Manager) {
 		KeyPrefix:                flasksession.String(prefix),
 		PermanentSessionLifetime: Lifetime,
 		PickleProtocol:           c.PickleProtocol,
+		RefreshOnLoad:            c.RefreshOnLoad,
 	}
 	if c.Venv.Compat == flasksession.Compat08 {
 		cfg["SESSION_SERIALIZATION_FORMAT"] = string(c.Format)
