@@ -5,6 +5,9 @@
 # session cookie, the same connections and the same duration, on the
 # session-reading route GET /profile (Flask-Login's login_required, the
 # user, the notes and flashed messages from the session, a CSRF token).
+# The Go front runs twice: as config.toml sets it, and with
+# SHARED_LOGIN_REFRESH_ON_LOAD (flasksession.Options.RefreshOnLoad: one
+# Redis round trip per request instead of two).
 #
 #   scripts/bench_e2e.sh OUTDIR
 #
@@ -14,7 +17,7 @@
 # the session keys go to this database of the test Redis, 127.0.0.1:16379).
 #
 # Written to OUTDIR, for internal/perf's perfreport: meta.txt, and for each
-# server (go, flask) and run N: <server>-N.wrk (wrk --latency's output) and
+# server (go, gorefresh, flask) and run N: <server>-N.wrk (wrk --latency's output) and
 # <server>-N.cpu (the CPU ticks, user + system, that the server's processes
 # used during the run, from /proc/<pid>/stat, and the ticks per second).
 set -euo pipefail
@@ -47,8 +50,8 @@ FLASK_SECRET_KEY=bench-$("$python" -c 'import secrets; print(secrets.token_hex(1
 export FLASK_SECRET_KEY
 export PYTHONDONTWRITEBYTECODE=1
 
-# Two loopback ports that were free a moment ago.
-read -r go_port flask_port < <("$python" scripts/free_ports.py 2)
+# Three loopback ports that were free a moment ago.
+read -r go_port gorefresh_port flask_port < <("$python" scripts/free_ports.py 3)
 
 pids=()
 stop() {
@@ -71,12 +74,17 @@ pids+=("$flask_pid")
 	>"$out/shared-login.log" 2>&1 &
 go_pid=$!
 pids+=("$go_pid")
+FLASK_SHARED_LOGIN_REFRESH_ON_LOAD=true "$out/shared-login" -listen "127.0.0.1:$gorefresh_port" \
+	-flask "http://127.0.0.1:$flask_port" -quiet >"$out/shared-login-refresh.log" 2>&1 &
+gorefresh_pid=$!
+pids+=("$gorefresh_pid")
 set +m
 
 status() { curl -s -o /dev/null -w '%{http_code}' -A "$agent" "$@" || true; }
 for i in $(seq 1 150); do
 	if [ "$(status "http://127.0.0.1:$flask_port/healthz")" = 200 ] &&
-		[ "$(status "http://127.0.0.1:$go_port/healthz")" = 200 ]; then
+		[ "$(status "http://127.0.0.1:$go_port/healthz")" = 200 ] &&
+		[ "$(status "http://127.0.0.1:$gorefresh_port/healthz")" = 200 ]; then
 		break
 	fi
 	if [ "$i" = 150 ]; then
@@ -98,7 +106,7 @@ curl -sf -o /dev/null -c "$jar" -b "$jar" -A "$agent" \
 	"http://127.0.0.1:$flask_port/login"
 session=$(awk '$6 == "session" { print $7 }' "$jar")
 [ -n "$session" ] || { log "no session cookie after logging in"; exit 1; }
-for port in "$go_port" "$flask_port"; do
+for port in "$go_port" "$gorefresh_port" "$flask_port"; do
 	page=$(curl -sf -A "$agent" -b "session=$session" "http://127.0.0.1:$port$route")
 	grep -q "Alice Liddell" <<<"$page" || { log "GET $route on port $port does not show the logged-in user"; exit 1; }
 done
@@ -117,22 +125,30 @@ cpu_ticks() {
 server_pids() {
 	case $1 in
 	go) echo "$go_pid" ;;
+	gorefresh) echo "$gorefresh_pid" ;;
 	flask) echo "$flask_pid" $(pgrep -P "$flask_pid") ;;
 	esac
 }
-port_of() { if [ "$1" = go ]; then echo "$go_port"; else echo "$flask_port"; fi; }
+port_of() {
+	case $1 in
+	go) echo "$go_port" ;;
+	gorefresh) echo "$gorefresh_port" ;;
+	flask) echo "$flask_port" ;;
+	esac
+}
 drive() { # drive SERVER DURATION
 	wrk -t "$E2E_THREADS" -c "$E2E_CONNECTIONS" -d "$2" --latency \
 		-H "Cookie: session=$session" -H "User-Agent: $agent" "http://127.0.0.1:$(port_of "$1")$route"
 }
 
 hz=$(getconf CLK_TCK)
-for server in go flask; do
+servers="go gorefresh flask"
+for server in $servers; do
 	log "warm-up of $server ($E2E_WARMUP)"
 	drive "$server" "$E2E_WARMUP" >/dev/null
 done
 for run in $(seq 1 "$E2E_RUNS"); do
-	for server in go flask; do
+	for server in $servers; do
 		log "$server, run $run of $E2E_RUNS ($E2E_DURATION)"
 		pids_now=$(server_pids "$server")
 		before=$(cpu_ticks $pids_now)
@@ -150,7 +166,7 @@ redis-cli -p 16379 -n "$E2E_REDIS_DB" DEL "session:$session" >/dev/null || true
 gunicorn_version=$("$python" -m gunicorn --version 2>&1 | awk '{ print $NF }' | tr -d '()')
 flask_version=$("$python" -c 'from importlib.metadata import version as v; print("Flask %s, Flask-Session %s, Flask-Login %s, Flask-WTF %s" % (v("flask"), v("flask-session"), v("flask-login"), v("flask-wtf")))')
 {
-	echo "description=The shared-login example (examples/shared-login) with its sessions in Redis (db $E2E_REDIS_DB of the test Redis): its Go front (chi, chimw, flasklogin, flaskwtf; GOMAXPROCS = $workers) and the Flask app it replaces ($flask_version) under gunicorn with $workers sync workers (gunicorn's default worker; it closes each connection after its response, so wrk reconnects), on the same logged-in session of the same Redis. Both serve GET $route themselves: the Flask-Login user from the session, the notes and flashed messages, a CSRF token. With SESSION_PERMANENT and SESSION_REFRESH_EACH_REQUEST (both on), Flask-Session serializes and rewrites the session (SET with its expiry) on every request; the Go front extends the expiry of an unchanged session instead (EXPIRE) and rewrites only a changed one."
+	echo "description=The shared-login example (examples/shared-login) with its sessions in Redis (db $E2E_REDIS_DB of the test Redis): its Go front (chi, chimw, flasklogin, flaskwtf; GOMAXPROCS = $workers) and the Flask app it replaces ($flask_version) under gunicorn with $workers sync workers (gunicorn's default worker; it closes each connection after its response, so wrk reconnects), on the same logged-in session of the same Redis. Both serve GET $route themselves: the Flask-Login user from the session, the notes and flashed messages, a CSRF token. With SESSION_PERMANENT and SESSION_REFRESH_EACH_REQUEST (both on), Flask-Session serializes and rewrites the session (SET with its expiry) on every request; the Go front extends the expiry of an unchanged session instead (EXPIRE after the handler, or with SHARED_LOGIN_REFRESH_ON_LOAD pipelined with the load's GETRANGE) and rewrites only a changed one."
 	echo "route=$route"
 	echo "workers=$workers"
 	echo "duration=$E2E_DURATION"
@@ -159,6 +175,7 @@ flask_version=$("$python" -c 'from importlib.metadata import version as v; print
 	echo "connections=$E2E_CONNECTIONS"
 	echo "threads=$E2E_THREADS"
 	echo "server_go=Go front (shared-login)"
+	echo "server_gorefresh=Go front, SHARED_LOGIN_REFRESH_ON_LOAD"
 	echo "server_flask=Flask twin (gunicorn, $workers workers)"
 	echo "wrk=$(wrk -v 2>&1 | head -1 | awk '{ print $2 }')"
 	echo "gunicorn=$gunicorn_version"

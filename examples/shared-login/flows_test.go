@@ -162,10 +162,11 @@ func login(t *testing.T, c *client, base string, remember bool) page {
 // TestFlows plays the example's flows for each session kind: logged in on
 // Flask, seen on Go; flashed on Go, shown by Flask (and the other way); a
 // form rendered by Flask posted to Go, with a good token and with bad
-// ones; logged out on Go, seen on Flask.
+// ones; logged out on Go, seen on Flask. Redis runs twice: with and
+// without SHARED_LOGIN_REFRESH_ON_LOAD.
 func TestFlows(t *testing.T) {
-	for _, k := range kinds {
-		t.Run(k.name, func(t *testing.T) {
+	for _, k := range append(slices.Clone(kinds), kind{name: "redis", server: sharedlogin.Gunicorn, refreshOnLoad: true}) {
+		t.Run(k.label(), func(t *testing.T) {
 			t.Parallel()
 			s := startStack(t, k, storeEnv(t, k))
 			base := s.front.URL
@@ -252,7 +253,7 @@ func TestRemember(t *testing.T) {
 	}
 	t.Run("cookie-strong", func(t *testing.T) {
 		t.Parallel()
-		k := kind{"cookie", sharedlogin.Werkzeug}
+		k := kind{name: "cookie", server: sharedlogin.Werkzeug}
 		s := startStack(t, k, append(storeEnv(t, k), "FLASK_SESSION_PROTECTION=strong"))
 		base := s.front.URL
 		restarted := rememberedClient(t, base)
@@ -344,7 +345,7 @@ func TestKeyRotation(t *testing.T) {
 
 	t.Run("cookie", func(t *testing.T) {
 		t.Parallel()
-		k := kind{"cookie", sharedlogin.Werkzeug}
+		k := kind{name: "cookie", server: sharedlogin.Werkzeug}
 		s := startStack(t, k, []string{"FLASK_SHARED_LOGIN_STORE=cookie", "FLASK_SECRET_KEY=" + oldKey})
 		active, idle := newClient(t), newClient(t)
 		profile := login(t, active, s.front.URL, false)
@@ -379,7 +380,7 @@ func TestKeyRotation(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			k := kind{"filesystem", sharedlogin.Werkzeug}
+			k := kind{name: "filesystem", server: sharedlogin.Werkzeug}
 			env := append(storeEnv(t, k), "FLASK_SECRET_KEY="+oldKey, fmt.Sprintf("FLASK_SESSION_USE_SIGNER=%v", signed))
 			s := startStack(t, k, env)
 			c := newClient(t)

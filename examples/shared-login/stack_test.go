@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -27,13 +28,23 @@ import (
 type kind struct {
 	name   string // "cookie", "filesystem", "redis"
 	server string // sharedlogin.Werkzeug or sharedlogin.Gunicorn
+	// refreshOnLoad sets SHARED_LOGIN_REFRESH_ON_LOAD (Redis only).
+	refreshOnLoad bool
+}
+
+// label names k in test names.
+func (k kind) label() string {
+	if k.refreshOnLoad {
+		return k.name + "-refresh-on-load"
+	}
+	return k.name
 }
 
 // kinds are the session kinds, each under one of the two servers.
 var kinds = []kind{
-	{"cookie", sharedlogin.Werkzeug},
-	{"filesystem", sharedlogin.Gunicorn},
-	{"redis", sharedlogin.Gunicorn},
+	{name: "cookie", server: sharedlogin.Werkzeug},
+	{name: "filesystem", server: sharedlogin.Gunicorn},
+	{name: "redis", server: sharedlogin.Gunicorn},
 }
 
 // stack is a running Flask app and Go front.
@@ -66,7 +77,8 @@ func storeEnv(t *testing.T, k kind) []string {
 	case "redis":
 		addr := services.Redis(t)
 		return []string{"FLASK_SHARED_LOGIN_STORE=redis://" + addr + "/0",
-			"FLASK_SESSION_KEY_PREFIX=shared-login-test-" + randomHex(t, 6) + ":"}
+			"FLASK_SESSION_KEY_PREFIX=shared-login-test-" + randomHex(t, 6) + ":",
+			fmt.Sprintf("FLASK_%s=%v", sharedlogin.RefreshOnLoadKey, k.refreshOnLoad)}
 	}
 	t.Fatalf("unknown kind %q", k.name)
 	return nil

@@ -32,6 +32,12 @@ const EnvPrefix = "FLASK_"
 // It is this example's key, not Flask's; Flask ignores it.
 const StoreKey = "SHARED_LOGIN_STORE"
 
+// RefreshOnLoadKey is the config key that sets the Go front's
+// flasksession.Options.RefreshOnLoad (Redis sessions: one round trip per
+// request that only reads the session instead of two). It is this
+// example's key; Flask ignores it.
+const RefreshOnLoadKey = "SHARED_LOGIN_REFRESH_ON_LOAD"
+
 // ErrConfig reports a config that cannot be used.
 var ErrConfig = errors.New("sharedlogin: bad configuration")
 
@@ -177,12 +183,11 @@ func configFrom(raw map[string]any, dir string) (*Config, error) {
 	if c.RememberCookieSameSite, err = str(raw, "REMEMBER_COOKIE_SAMESITE"); err != nil {
 		return nil, err
 	}
-	if v, ok := raw["REMEMBER_COOKIE_SECURE"]; ok && v != nil {
-		b, isBool := v.(bool)
-		if !isBool {
-			return nil, fmt.Errorf("%w: REMEMBER_COOKIE_SECURE = %v (%T), want a bool", ErrConfig, v, v)
-		}
-		c.RememberCookieSecure = b
+	if c.RememberCookieSecure, err = boolean(raw, "REMEMBER_COOKIE_SECURE"); err != nil {
+		return nil, err
+	}
+	if c.Session.RefreshOnLoad, err = boolean(raw, RefreshOnLoadKey); err != nil {
+		return nil, err
 	}
 	if c.RememberCookieDuration, err = seconds(raw, "REMEMBER_COOKIE_DURATION"); err != nil {
 		return nil, err
@@ -234,6 +239,18 @@ func str(raw map[string]any, key string) (string, error) {
 		return "", fmt.Errorf("%w: %s = %v (%T), want a string", ErrConfig, key, v, v)
 	}
 	return s, nil
+}
+
+func boolean(raw map[string]any, key string) (bool, error) {
+	v, ok := raw[key]
+	if !ok || v == nil {
+		return false, nil
+	}
+	b, isBool := v.(bool)
+	if !isBool {
+		return false, fmt.Errorf("%w: %s = %v (%T), want a bool", ErrConfig, key, v, v)
+	}
+	return b, nil
 }
 
 func stringList(raw map[string]any, key string) ([]string, error) {

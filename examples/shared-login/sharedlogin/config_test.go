@@ -35,6 +35,7 @@ WTF_CSRF_TIME_LIMIT = 60
 		`FLASK_SECRET_KEY_FALLBACKS=["old", "older"]`,
 		"FLASK_SESSION_COOKIE_SECURE=true",
 		"FLASK_REMEMBER_COOKIE_SECURE=true",
+		"FLASK_SHARED_LOGIN_REFRESH_ON_LOAD=true",
 		"FLASK_NESTED__KEY=ignored",
 		"OTHER_SESSION_COOKIE_NAME=not ours",
 	})
@@ -59,6 +60,7 @@ WTF_CSRF_TIME_LIMIT = 60
 		{"REMEMBER_COOKIE_DURATION", c.RememberCookieDuration, 2 * time.Hour},
 		{"REMEMBER_COOKIE_SAMESITE", c.RememberCookieSameSite, "Strict"},
 		{"REMEMBER_COOKIE_SECURE", c.RememberCookieSecure, true},
+		{RefreshOnLoadKey, c.Session.RefreshOnLoad, true},
 		{"WTF_CSRF_TIME_LIMIT", c.CSRFTimeLimit, time.Minute},
 		{"store kind", c.StoreKind, StoreFilesystem},
 		{"store directory", c.StoreTarget, filepath.Join(dir, "sessions")},
@@ -80,6 +82,9 @@ func TestLoadConfigExample(t *testing.T) {
 	}
 	if c.StoreKind != StoreFilesystem || filepath.Base(c.StoreTarget) != ".sessions" {
 		t.Errorf("store %v %q", c.StoreKind, c.StoreTarget)
+	}
+	if c.Session.RefreshOnLoad {
+		t.Errorf("%s is on; the library's default is off", RefreshOnLoadKey)
 	}
 }
 
@@ -148,6 +153,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"duration", `SECRET_KEY = "k"` + "\nREMEMBER_COOKIE_DURATION = \"long\"", nil},
 		{"negative duration", `SECRET_KEY = "k"` + "\nWTF_CSRF_TIME_LIMIT = -1", nil},
 		{"secure not a bool", `SECRET_KEY = "k"` + "\nREMEMBER_COOKIE_SECURE = \"yes\"", nil},
+		{"refresh on load not a bool", `SECRET_KEY = "k"`, []string{"FLASK_SHARED_LOGIN_REFRESH_ON_LOAD=1"}},
 		{"lifetime", `SECRET_KEY = "k"` + "\nPERMANENT_SESSION_LIFETIME = \"forever\"", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -130,8 +130,18 @@ func readE2E(dir string) (map[string]string, []*e2eServer, error) {
 		}
 		s.Runs = append(s.Runs, r)
 	}
-	// The Go server first.
-	sort.SliceStable(servers, func(i, j int) bool { return servers[i].Name == "go" && servers[j].Name != "go" })
+	// The Go servers first, "go" (the default configuration) before its
+	// variants.
+	rank := func(name string) int {
+		switch {
+		case name == "go":
+			return 0
+		case strings.HasPrefix(name, "go"):
+			return 1
+		}
+		return 2
+	}
+	sort.SliceStable(servers, func(i, j int) bool { return rank(servers[i].Name) < rank(servers[j].Name) })
 	return meta, servers, nil
 }
 
