@@ -215,3 +215,21 @@ func BenchmarkInflate(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDeflate is the zlib-identical compressor on the tagged JSON of
+// the payloads.
+func BenchmarkDeflate(b *testing.B) {
+	for _, name := range payloadNames {
+		j, err := MarshalTagged(loadBenchPayload(b, name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			var out []byte
+			for b.Loop() {
+				out = deflate(out[:0], j)
+			}
+		})
+	}
+}

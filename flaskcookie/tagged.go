@@ -372,6 +372,11 @@ func (e *tagEncoder) dict(dst []byte, d *py.Dict, depth int) ([]byte, error) {
 			return append(dst, "}}"...), err
 		}
 	}
+	if d.Len() <= smallDict {
+		if out, ok, err := e.smallDict(dst, d, depth); ok {
+			return out, err
+		}
+	}
 	start := len(e.items)
 	var err error
 	if e.items, err = pyjson.AppendItems(e.items, d); err != nil {
@@ -395,6 +400,53 @@ func (e *tagEncoder) dict(dst []byte, d *py.Dict, depth int) ([]byte, error) {
 	clear(e.items[start:end])
 	e.items = e.items[:start]
 	return append(dst, '}'), nil
+}
+
+// smallDict is the size up to which dict sorts its keys on the stack.
+const smallDict = 16
+
+// smallDict writes a dict of at most smallDict entries whose keys are all
+// str, sorted as AppendItems sorts them, and reports whether it could. Its
+// keys and their order live in arrays on the goroutine stack, where writes
+// take no write barrier, unlike a slice of items on the heap.
+func (e *tagEncoder) smallDict(dst []byte, d *py.Dict, depth int) ([]byte, bool, error) {
+	var keys [smallDict]string
+	var order [smallDict]uint8
+	n := d.Len()
+	for i := 0; i < n; i++ {
+		k, _ := d.At(i)
+		var ks string
+		switch x := k.(type) {
+		case string:
+			ks = x
+		case py.Markup:
+			ks = string(x)
+		default:
+			return dst, false, nil
+		}
+		keys[i] = ks
+		j := i
+		for ; j > 0 && ks < keys[order[j-1]]; j-- {
+			order[j] = order[j-1]
+		}
+		order[j] = uint8(i)
+	}
+	dst = append(dst, '{')
+	var err error
+	for i, k := range order[:n] {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		if dst, err = pyjson.AppendString(dst, keys[k]); err != nil {
+			return dst, true, err
+		}
+		dst = append(dst, ':')
+		_, v := d.At(int(k))
+		if dst, err = e.value(dst, v, depth+1); err != nil {
+			return dst, true, err
+		}
+	}
+	return append(dst, '}'), true, nil
 }
 
 // untag is the pyjson hook that undoes a tag, as the tags' to_python
