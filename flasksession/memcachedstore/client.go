@@ -347,6 +347,37 @@ func (c *conn) ttl(key string) (int64, bool, error) {
 	return parseTTLReply(line)
 }
 
+// metaDelete runs the meta command "md key C<cas>" (memcached 1.6 and
+// later): the key is deleted only if its unique is still cas. It reports
+// whether it was.
+func (c *conn) metaDelete(key string, cas uint64) (bool, error) {
+	c.w.WriteString("md ")
+	c.w.WriteString(key)
+	c.w.WriteString(" C")
+	c.w.WriteString(strconv.FormatUint(cas, 10))
+	c.w.WriteString("\r\n")
+	if err := c.w.Flush(); err != nil {
+		return false, err
+	}
+	line, err := c.readLine()
+	if err != nil {
+		return false, err
+	}
+	return parseDeleteReply(line)
+}
+
+func parseDeleteReply(line []byte) (bool, error) {
+	switch string(line) {
+	case "HD":
+		return true, nil
+	case "EX", "NF": // another unique (a write since), or gone
+		return false, nil
+	case "ERROR":
+		return false, fmt.Errorf("%w: the server has no meta commands (memcached 1.6+)", errors.ErrUnsupported)
+	}
+	return false, fmt.Errorf("%w: %q where a meta delete reply was expected", ErrProtocol, truncate(line))
+}
+
 func parseTTLReply(line []byte) (int64, bool, error) {
 	switch {
 	case string(line) == "EN":

@@ -21,7 +21,7 @@ func FuzzReplies(f *testing.F) {
 		"VALUE other 0 2 1\r\nhi\r\nEND\r\n",
 		"SERVER_ERROR out of memory\r\n",
 		"VALUE k 4294967296 2 1\r\nhi\r\nEND\r\n",
-		"HD t100\r\n", "HD t-1\r\n", "EN\r\n", "ERROR\r\n", "HD\r\n",
+		"HD t100\r\n", "HD t-1\r\n", "EN\r\n", "ERROR\r\n", "HD\r\n", "EX\r\n", "NF\r\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -47,6 +47,9 @@ func FuzzReplies(f *testing.F) {
 		}
 		if line, _, _ := bytes.Cut(data, []byte("\r\n")); len(line) < maxLine {
 			parseTTLReply(line)
+			if ok, err := parseDeleteReply(line); ok && err != nil {
+				t.Fatalf("meta delete reply %q: deleted and %v", line, err)
+			}
 		}
 	})
 }

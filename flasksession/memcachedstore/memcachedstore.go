@@ -19,8 +19,9 @@
 // same bytes. Any protocol reads on Python 3; Python 2 reads up to 2.
 //
 // The store speaks memcached's text protocol (get, gets, set, cas, touch,
-// delete), which every memcached and most proxies understand, and one meta
-// command, "mg <key> t" (memcached 1.6 and later), for TTL. memcached
+// delete), which every memcached and most proxies understand, and two meta
+// commands of memcached 1.6 and later: "mg <key> t" for TTL, and
+// "md <key> C<unique>" for CompareAndDelete. memcached
 // cannot list its keys, so the store is no flasksession.Lister: tools that
 // list or migrate every session do not work on it.
 //
@@ -117,8 +118,8 @@ type Options struct {
 	}
 }
 
-// Store is a flasksession.Store (with Toucher, CompareAndSwapper and
-// TTLer) over memcached. It is safe for concurrent use.
+// Store is a flasksession.Store (with Toucher, CompareAndSwapper,
+// CompareAndDeleter and TTLer) over memcached. It is safe for concurrent use.
 type Store struct {
 	servers []*server
 	timeout time.Duration
@@ -375,6 +376,33 @@ func (s *Store) CompareAndSwap(ctx context.Context, key string, old, data []byte
 		return false, wrap("cas", key, err)
 	}
 	return swapped, nil
+}
+
+// CompareAndDelete removes key if it still holds old, with the meta
+// command "md key C<unique>" (memcached 1.6 and later) on the unique of the
+// value read: a write by anyone in between makes it fail, and the key
+// stays. An older server gives an error wrapping errors.ErrUnsupported.
+func (s *Store) CompareAndDelete(ctx context.Context, key string, old []byte) (bool, error) {
+	it, err := s.get(ctx, key)
+	if err != nil || it == nil {
+		return false, err
+	}
+	cur, err := s.decode(key, it)
+	if err != nil {
+		return false, err
+	}
+	if !bytes.Equal(cur, old) {
+		return false, nil
+	}
+	var deleted bool
+	err = s.withConn(ctx, s.pick(key), func(c *conn) (err error) {
+		deleted, err = c.metaDelete(key, max(it.cas, 1))
+		return err
+	})
+	if err != nil {
+		return false, wrap("md", key, err)
+	}
+	return deleted, nil
 }
 
 // TTL returns the time left before key expires (negative: never), with
