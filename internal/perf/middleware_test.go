@@ -101,7 +101,17 @@ func serve(b *testing.B, api sessionAPI, wrap func(http.Handler) http.Handler) {
 // BenchmarkHTTPChimw is chimw with flasksession's Redis store (Flask-Session
 // 0.8's defaults: msgpack values).
 func BenchmarkHTTPChimw(b *testing.B) {
-	mgr, err := flasksession.New(redisstore.New(redisClient(b)), flasksession.Options{SecretKey: string(SecretKey)})
+	benchChimw(b, flasksession.Options{SecretKey: string(SecretKey)})
+}
+
+// BenchmarkHTTPChimwRefreshOnLoad is BenchmarkHTTPChimw with
+// flasksession.Options.RefreshOnLoad: one round trip per read, not two.
+func BenchmarkHTTPChimwRefreshOnLoad(b *testing.B) {
+	benchChimw(b, flasksession.Options{SecretKey: string(SecretKey), RefreshOnLoad: true})
+}
+
+func benchChimw(b *testing.B, o flasksession.Options) {
+	mgr, err := flasksession.New(redisstore.New(redisClient(b)), o)
 	if err != nil {
 		b.Fatal(err)
 	}
