@@ -182,6 +182,11 @@ type zDeflater struct {
 	heapMax int
 	blCount [zMaxBits + 1]int
 
+	// The codes that describe the trees of a dynamic block, from scanTree
+	// to sendTrees: at most one per length.
+	blOps [zLCodes + zDCodes]uint16
+	nOps  int
+
 	sym     []uint32 // the block's symbols: distance<<8 | literal or length-3
 	optLen  uint64
 	statLen uint64
@@ -704,9 +709,12 @@ func zReverse(code uint, n int) uint {
 	return r
 }
 
-// scanTree counts the codes that describe a tree's lengths.
+// scanTree counts the codes that describe a tree's lengths (zlib's
+// scan_tree), and records them in blOps for sendTrees, which writes them
+// (zlib's send_tree parses the lengths a second time).
 func (d *zDeflater) scanTree(desc *zTreeDesc) {
 	tree, maxCode := desc.tree, desc.maxCode
+	ops := d.blOps[:d.nOps:len(d.blOps)]
 	prevLen, nextLen := -1, int(tree[0].len)
 	count, maxCount, minCount := 0, 7, 4
 	if nextLen == 0 {
@@ -723,6 +731,7 @@ func (d *zDeflater) scanTree(desc *zTreeDesc) {
 			total := count + m - n
 			for ; total > 138; total -= 138 {
 				d.blTree[zRepZ11to138].freq++
+				ops = append(ops, blOp(zRepZ11to138, 138-11))
 			}
 			n, nextLen, count = m-1, int(tree[m].len), total-1
 		}
@@ -733,71 +742,23 @@ func (d *zDeflater) scanTree(desc *zTreeDesc) {
 		switch {
 		case count < minCount:
 			d.blTree[curLen].freq += uint16(count)
+			for ; count > 0; count-- {
+				ops = append(ops, blOp(curLen, 0))
+			}
 		case curLen != 0:
 			if curLen != prevLen {
 				d.blTree[curLen].freq++
-			}
-			d.blTree[zRep3to6].freq++
-		case count <= 10:
-			d.blTree[zRepZ3to10].freq++
-		default:
-			d.blTree[zRepZ11to138].freq++
-		}
-		count, prevLen = 0, curLen
-		switch {
-		case nextLen == 0:
-			maxCount, minCount = 138, 3
-		case curLen == nextLen:
-			maxCount, minCount = 6, 3
-		default:
-			maxCount, minCount = 7, 4
-		}
-	}
-}
-
-// sendTree writes a tree's lengths with the bit length codes.
-func (d *zDeflater) sendTree(desc *zTreeDesc) {
-	tree, maxCode := desc.tree, desc.maxCode
-	prevLen, nextLen := -1, int(tree[0].len)
-	count, maxCount, minCount := 0, 7, 4
-	if nextLen == 0 {
-		maxCount, minCount = 138, 3
-	}
-	for n := 0; n <= maxCode; n++ {
-		curLen := nextLen
-		nextLen = int(tree[n+1].len)
-		if curLen == 0 && nextLen == 0 {
-			// A run of unused symbols at once, as in scanTree.
-			m := nextUsed(&desc.used, n+2, maxCode+1)
-			total := count + m - n
-			for ; total > 138; total -= 138 {
-				d.sendCode(zRepZ11to138, d.blTree[:])
-				d.sendBits(138-11, 7)
-			}
-			n, nextLen, count = m-1, int(tree[m].len), total-1
-		}
-		count++
-		if count < maxCount && curLen == nextLen {
-			continue
-		}
-		switch {
-		case count < minCount:
-			for ; count > 0; count-- {
-				d.sendCode(curLen, d.blTree[:])
-			}
-		case curLen != 0:
-			if curLen != prevLen {
-				d.sendCode(curLen, d.blTree[:])
+				ops = append(ops, blOp(curLen, 0))
 				count--
 			}
-			d.sendCode(zRep3to6, d.blTree[:])
-			d.sendBits(uint64(count-3), 2)
+			d.blTree[zRep3to6].freq++
+			ops = append(ops, blOp(zRep3to6, count-3))
 		case count <= 10:
-			d.sendCode(zRepZ3to10, d.blTree[:])
-			d.sendBits(uint64(count-3), 3)
+			d.blTree[zRepZ3to10].freq++
+			ops = append(ops, blOp(zRepZ3to10, count-3))
 		default:
-			d.sendCode(zRepZ11to138, d.blTree[:])
-			d.sendBits(uint64(count-11), 7)
+			d.blTree[zRepZ11to138].freq++
+			ops = append(ops, blOp(zRepZ11to138, count-11))
 		}
 		count, prevLen = 0, curLen
 		switch {
@@ -809,9 +770,33 @@ func (d *zDeflater) sendTree(desc *zTreeDesc) {
 			maxCount, minCount = 7, 4
 		}
 	}
+	d.nOps = len(ops)
+}
+
+// blOp is one code of a tree description: a bit length code and the value
+// of its extra bits.
+func blOp(code, extra int) uint16 { return uint16(extra<<5 | code) }
+
+// sendTrees writes the codes scanTree recorded with the bit length codes.
+func (d *zDeflater) sendTrees() {
+	acc, n, out := d.bitBuf, d.bitN, d.out
+	for _, op := range d.blOps[:d.nOps] {
+		code := op & 31
+		c := d.blTree[code]
+		// At most 7 + 7 bits join fewer than 32.
+		acc |= (uint64(c.code) | uint64(op>>5)<<c.len) << n
+		n += uint(c.len) + uint(zExtraBLBits[code])
+		if n >= 32 {
+			out = binary.LittleEndian.AppendUint32(out, uint32(acc))
+			acc >>= 32
+			n -= 32
+		}
+	}
+	d.bitBuf, d.bitN, d.out = acc, n, out
 }
 
 func (d *zDeflater) buildBLTree() int {
+	d.nOps = 0
 	d.scanTree(&d.lDesc)
 	d.scanTree(&d.dDesc)
 	d.buildTree(&d.blDesc)
@@ -832,8 +817,7 @@ func (d *zDeflater) sendAllTrees(lcodes, dcodes, blcodes int) {
 	for rank := 0; rank < blcodes; rank++ {
 		d.sendBits(uint64(d.blTree[zBLOrder[rank]].len), 3)
 	}
-	d.sendTree(&d.lDesc)
-	d.sendTree(&d.dDesc)
+	d.sendTrees()
 }
 
 func (d *zDeflater) compressBlock(ltree, dtree []zCode) {
