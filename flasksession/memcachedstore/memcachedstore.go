@@ -333,21 +333,31 @@ func (s *Store) Touch(ctx context.Context, key string, ttl time.Duration) (bool,
 	return found, nil
 }
 
+// holding returns the item of key, with its unique, if its value is old;
+// nil when the key is absent or holds something else.
+func (s *Store) holding(ctx context.Context, key string, old []byte) (*item, error) {
+	it, err := s.get(ctx, key)
+	if err != nil || it == nil {
+		return nil, err
+	}
+	cur, err := s.decode(key, it)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(cur, old) {
+		return nil, nil
+	}
+	return it, nil
+}
+
 // CompareAndSwap replaces the value of key with data if it still holds
 // old, with memcached's cas command on the unique of the value read: a
 // write by anyone in between makes it fail. KeepTTL keeps the entry's
 // expiry (read with TTL, so memcached 1.6 or later).
 func (s *Store) CompareAndSwap(ctx context.Context, key string, old, data []byte, ttl time.Duration) (bool, error) {
-	it, err := s.get(ctx, key)
+	it, err := s.holding(ctx, key, old)
 	if err != nil || it == nil {
 		return false, err
-	}
-	cur, err := s.decode(key, it)
-	if err != nil {
-		return false, err
-	}
-	if !bytes.Equal(cur, old) {
-		return false, nil
 	}
 	var exp int64
 	if ttl < 0 {
@@ -383,16 +393,9 @@ func (s *Store) CompareAndSwap(ctx context.Context, key string, old, data []byte
 // value read: a write by anyone in between makes it fail, and the key
 // stays. An older server gives an error wrapping errors.ErrUnsupported.
 func (s *Store) CompareAndDelete(ctx context.Context, key string, old []byte) (bool, error) {
-	it, err := s.get(ctx, key)
+	it, err := s.holding(ctx, key, old)
 	if err != nil || it == nil {
 		return false, err
-	}
-	cur, err := s.decode(key, it)
-	if err != nil {
-		return false, err
-	}
-	if !bytes.Equal(cur, old) {
-		return false, nil
 	}
 	var deleted bool
 	err = s.withConn(ctx, s.pick(key), func(c *conn) (err error) {

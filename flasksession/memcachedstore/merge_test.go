@@ -15,32 +15,12 @@ import (
 
 var _ flasksession.CompareAndDeleter = (*memcachedstore.Store)(nil)
 
-// TestCompareAndDelete: a key holding other bytes, or absent, is left; one
-// holding the bytes given is deleted; one rewritten with the same bytes
-// after they were read (a new unique) is left too.
+// TestCompareAndDelete: storetest.CompareAndDelete.
 func TestCompareAndDelete(t *testing.T) {
 	s, _ := shared(t, "memcache")
-	ctx := storetest.Ctx(t)
 	key := storetest.Prefix() + "cad"
 	t.Cleanup(func() { s.Delete(context.Background(), key) })
-	if ok, err := s.CompareAndDelete(ctx, key, nil); ok || err != nil {
-		t.Fatalf("absent key: %v %v", ok, err)
-	}
-	if err := s.Save(ctx, key, []byte("v1"), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	if ok, err := s.CompareAndDelete(ctx, key, []byte("v0")); ok || err != nil {
-		t.Fatalf("other bytes: %v %v", ok, err)
-	}
-	if _, found, _ := s.Load(ctx, key); !found {
-		t.Fatal("a key holding other bytes was deleted")
-	}
-	if ok, err := s.CompareAndDelete(ctx, key, []byte("v1")); !ok || err != nil {
-		t.Fatalf("same bytes: %v %v", ok, err)
-	}
-	if _, found, _ := s.Load(ctx, key); found {
-		t.Fatal("the key is still there")
-	}
+	storetest.CompareAndDelete(t, s, key)
 }
 
 // TestCompareAndDeleteRace: the meta delete carries the unique of the

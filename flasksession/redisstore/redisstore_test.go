@@ -51,6 +51,16 @@ func cluster(t *testing.T) (*redisstore.Store, map[string]any) {
 	return redisstore.New(c), map[string]any{"type": "redis", "cluster": addrs}
 }
 
+// clientKinds open a store on each kind of client.
+var clientKinds = []struct {
+	name string
+	open func(*testing.T) *redisstore.Store
+}{
+	{"standalone", func(t *testing.T) *redisstore.Store { s, _ := standalone(t); return s }},
+	{"sentinel", func(t *testing.T) *redisstore.Store { s, _ := sentinel(t); return s }},
+	{"cluster", func(t *testing.T) *redisstore.Store { s, _ := cluster(t); return s }},
+}
+
 // cases are the venv and format combinations; the signer alternates so
 // both cookie forms meet every line.
 func cases() []storetest.Case {

@@ -20,27 +20,7 @@ func TestCompareAndDelete(t *testing.T) {
 			s := f.store
 			ctx := storetest.Ctx(t)
 			key := "session:cad"
-			if ok, err := s.CompareAndDelete(ctx, key, nil); ok || err != nil {
-				t.Fatalf("absent row: %v %v", ok, err)
-			}
-			if err := s.Save(ctx, key, []byte("v1"), time.Minute); err != nil {
-				t.Fatal(err)
-			}
-			if ok, err := s.CompareAndDelete(ctx, key, []byte("v0")); ok || err != nil {
-				t.Fatalf("other bytes: %v %v", ok, err)
-			}
-			if ok, err := s.CompareAndDelete(ctx, key, []byte("V1")); ok || err != nil {
-				t.Fatalf("bytes that differ in case: %v %v", ok, err)
-			}
-			if _, found, _ := s.Load(ctx, key); !found {
-				t.Fatal("a row holding other bytes was deleted")
-			}
-			if ok, err := s.CompareAndDelete(ctx, key, []byte("v1")); !ok || err != nil {
-				t.Fatalf("same bytes: %v %v", ok, err)
-			}
-			if _, found, _ := s.Load(ctx, key); found {
-				t.Fatal("the row is still there")
-			}
+			storetest.CompareAndDelete(t, s, key)
 			if err := s.Save(ctx, key, []byte("v1"), time.Minute); err != nil {
 				t.Fatal(err)
 			}

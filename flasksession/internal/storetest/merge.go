@@ -3,6 +3,7 @@ package storetest
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/flaskbridge/flaskbridge/flasksession"
 )
@@ -79,5 +80,37 @@ func MergeToEmpty(t *testing.T, c Case) {
 				t.Fatalf("Python opens %s, want %s", r.Before.Repr, ref.After.Repr)
 			}
 		})
+	}
+}
+
+// CompareAndDelete checks a CompareAndDeleter on key, which must be
+// absent: an absent key, and one holding other bytes (or bytes that differ
+// only in case), are left; one holding the bytes given is deleted. The
+// key is left absent.
+func CompareAndDelete(t *testing.T, s interface {
+	flasksession.Store
+	flasksession.CompareAndDeleter
+}, key string) {
+	t.Helper()
+	ctx := Ctx(t)
+	if ok, err := s.CompareAndDelete(ctx, key, nil); ok || err != nil {
+		t.Fatalf("absent key: %v %v", ok, err)
+	}
+	if err := s.Save(ctx, key, []byte("v1"), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	for _, other := range []string{"v0", "V1"} {
+		if ok, err := s.CompareAndDelete(ctx, key, []byte(other)); ok || err != nil {
+			t.Fatalf("other bytes %q: %v %v", other, ok, err)
+		}
+	}
+	if _, found, _ := s.Load(ctx, key); !found {
+		t.Fatal("a key holding other bytes was deleted")
+	}
+	if ok, err := s.CompareAndDelete(ctx, key, []byte("v1")); !ok || err != nil {
+		t.Fatalf("same bytes: %v %v", ok, err)
+	}
+	if _, found, _ := s.Load(ctx, key); found {
+		t.Fatal("the key is still there")
 	}
 }
