@@ -4,58 +4,28 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/flaskbridge/flaskbridge/internal/ifacebox"
 	"github.com/flaskbridge/flaskbridge/py"
 )
 
-// Boxing: storing a string, an int64 (from 256 up) or a float64 in an
-// interface makes Go allocate a copy of it, one allocation per value. A
-// session is mostly strings, so the decoders keep these values in slabs
-// and make each interface point into a slab: a few allocations per decode
-// instead of one per value. Lists and dicts are carved from slabs too.
-//
-// An interface value is a type pointer and a data pointer; for a
-// non-pointer type the data pointer points to an immutable copy of the
-// value, which is what a slab element is once written. The layout is
-// checked once at start-up; should it ever differ, boxing falls back to
-// plain conversions.
+// Strings, int64s (from 256 up) and float64s are boxed in slabs
+// (internal/ifacebox): a few allocations per decode instead of one per
+// value. Lists and dicts are carved from slabs too.
 
-type eface struct {
-	typ  unsafe.Pointer
-	data unsafe.Pointer
-}
+var boxingWorks = checkBoxing()
 
-func typeOf(v any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&v)).typ }
-
-var (
-	stringType  = typeOf("")
-	int64Type   = typeOf(int64(0))
-	float64Type = typeOf(float64(0))
-	boxingWorks = checkBoxing()
-)
-
-func makeBox(typ, data unsafe.Pointer) any {
-	var v any
-	e := (*eface)(unsafe.Pointer(&v))
-	e.typ, e.data = typ, data
-	return v
-}
-
+// checkBoxing checks, besides ifacebox.Works, the str block layout that
+// blockStr reads.
 func checkBoxing() bool {
-	s, i, f := "box check", int64(1)<<40, 2.5
-	vs, vi, vf := makeBox(stringType, unsafe.Pointer(&s)), makeBox(int64Type, unsafe.Pointer(&i)), makeBox(float64Type, unsafe.Pointer(&f))
-	got, ok1 := vs.(string)
-	n, ok2 := vi.(int64)
-	x, ok3 := vf.(float64)
-	if strHeader != 2*int(unsafe.Sizeof(uintptr(0))) {
+	if !ifacebox.Works() || strHeader != 2*int(unsafe.Sizeof(uintptr(0))) {
 		return false
 	}
-	// A str in a block, as strIn makes them.
+	s := "box check"
 	block := make([]byte, 64)
 	copy(block, s)
 	vb := blockStr(block, 16, 0, len(s))
-	got2, ok4 := vb.(string)
-	return ok1 && ok2 && ok3 && ok4 && got == s && got2 == s && n == i && x == f &&
-		vs == any("box check") && vb == any("box check") && unsafe.StringData(got2) == &block[0]
+	got, ok := vb.(string)
+	return ok && got == s && vb == any("box check") && unsafe.StringData(got) == &block[0]
 }
 
 // slabSize returns the size of the next slab: twice the last one, at
@@ -117,7 +87,7 @@ func (b *slabs) str(s string) py.Value {
 		b.strs = make([]string, 0, slabSize(cap(b.strs), b.hint))
 	}
 	b.strs = append(b.strs, s)
-	return makeBox(stringType, unsafe.Pointer(&b.strs[len(b.strs)-1]))
+	return ifacebox.Make(ifacebox.String, unsafe.Pointer(&b.strs[len(b.strs)-1]))
 }
 
 // strIn boxes data[start:end] as a str. The first call copies data, from
@@ -145,7 +115,7 @@ func blockStr(block []byte, at, off, n int) py.Value {
 	h := (*[2]uintptr)(unsafe.Pointer(&block[at]))
 	h[0] = uintptr(unsafe.Pointer(&block[off]))
 	h[1] = uintptr(n)
-	return makeBox(stringType, unsafe.Pointer(h))
+	return ifacebox.Make(ifacebox.String, unsafe.Pointer(h))
 }
 
 const strHeader = int(unsafe.Sizeof(""))
@@ -179,7 +149,7 @@ func (b *slabs) int(n int64) py.Value {
 		b.ints = make([]int64, 0, slabSize(cap(b.ints), 0))
 	}
 	b.ints = append(b.ints, n)
-	return makeBox(int64Type, unsafe.Pointer(&b.ints[len(b.ints)-1]))
+	return ifacebox.Make(ifacebox.Int64, unsafe.Pointer(&b.ints[len(b.ints)-1]))
 }
 
 func (b *slabs) float(f float64) py.Value {
@@ -190,7 +160,7 @@ func (b *slabs) float(f float64) py.Value {
 		b.floats = make([]float64, 0, slabSize(cap(b.floats), 0))
 	}
 	b.floats = append(b.floats, f)
-	return makeBox(float64Type, unsafe.Pointer(&b.floats[len(b.floats)-1]))
+	return ifacebox.Make(ifacebox.Float64, unsafe.Pointer(&b.floats[len(b.floats)-1]))
 }
 
 // dict returns a new empty dict with room for n entries, the struct carved

@@ -4,24 +4,12 @@ import (
 	"math"
 	"unsafe"
 
+	"github.com/flaskbridge/flaskbridge/internal/ifacebox"
 	"github.com/flaskbridge/flaskbridge/py"
 )
 
-// Boxing: storing a string (or an int64, a float64) in an interface makes
-// Go allocate a copy of it, one allocation per value. A decoded session is
-// mostly strings, so the decoder keeps them in slabs of its own and makes
-// each interface point into a slab: a few allocations per decode.
-//
-// An interface value is a type pointer and a data pointer. For a
-// non-pointer type the data pointer points to an immutable copy of the
-// value, which is what a slab element is once written. The layout is
-// checked once at start-up; should it ever differ, boxing falls back to
-// plain conversions.
-
-type eface struct {
-	typ  unsafe.Pointer
-	data unsafe.Pointer
-}
+// Strings, int64s and float64s are boxed in slabs (internal/ifacebox):
+// a few allocations per decode instead of one per value.
 
 // nextSlab returns the size of the next slab: small for small pickles,
 // growing with the pickle up to a bound.
@@ -29,36 +17,19 @@ func nextSlab(prev int) int {
 	return min(max(8, 2*prev), 256)
 }
 
-func typeOf(v any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&v)).typ }
+var slabsWork = checkSlabs()
 
-var (
-	stringType  = typeOf("")
-	int64Type   = typeOf(int64(0))
-	float64Type = typeOf(float64(0))
-	slabsWork   = checkSlabs()
-)
-
-func makeBox(typ, data unsafe.Pointer) any {
-	var v any
-	e := (*eface)(unsafe.Pointer(&v))
-	e.typ, e.data = typ, data
-	return v
-}
-
+// checkSlabs checks, besides ifacebox.Works, the str header layout that
+// boxStrAt writes.
 func checkSlabs() bool {
-	s, i, f := "slab check", int64(1)<<40, 2.5
-	vs, vi, vf := makeBox(stringType, unsafe.Pointer(&s)), makeBox(int64Type, unsafe.Pointer(&i)), makeBox(float64Type, unsafe.Pointer(&f))
-	got, ok1 := vs.(string)
-	n, ok2 := vi.(int64)
-	x, ok3 := vf.(float64)
-	if strHeader != 2*int(unsafe.Sizeof(uintptr(0))) {
+	if !ifacebox.Works() || strHeader != 2*int(unsafe.Sizeof(uintptr(0))) {
 		return false
 	}
+	s := "slab check"
 	chunk := make([]byte, 64)
 	vc := boxStrAt(chunk, []byte(s))
-	got2, ok4 := vc.(string)
-	return ok1 && ok2 && ok3 && ok4 && got == s && got2 == s && n == i && x == f &&
-		vs == any("slab check") && vc == any("slab check") && unsafe.StringData(got2) == &chunk[strHeader]
+	got, ok := vc.(string)
+	return ok && got == s && vc == any("slab check") && unsafe.StringData(got) == &chunk[strHeader]
 }
 
 // slabs hold the values of one decode.
@@ -153,7 +124,7 @@ func (b *slabs) str(data []byte, start, end int) (py.Value, int32) {
 		h[0] = uintptr(unsafe.Pointer(&b.block[start-b.from]))
 		h[1] = uintptr(end - start)
 		b.hdr = at + strHeader
-		return makeBox(stringType, unsafe.Pointer(h)), int32(at)
+		return ifacebox.Make(ifacebox.String, unsafe.Pointer(h)), int32(at)
 	}
 	return b.strSlow(data, start, end)
 }
@@ -179,7 +150,7 @@ func (b *slabs) strSlow(data []byte, start, end int) (py.Value, int32) {
 		b.strs = make([]string, 0, nextSlab(cap(b.strs)))
 	}
 	b.strs = append(b.strs, unsafe.String(&b.block[start-b.from], end-start))
-	return makeBox(stringType, unsafe.Pointer(&b.strs[len(b.strs)-1])), -1
+	return ifacebox.Make(ifacebox.String, unsafe.Pointer(&b.strs[len(b.strs)-1])), -1
 }
 
 // newBlock copies data[start:] into a new block. It reports false, making
@@ -208,12 +179,12 @@ func blockSize(rest int) (n, size int) {
 // strRef tells where in the block the str v has its header, when it has
 // one there: the memo keeps that pointer-free reference instead of v.
 func (b *slabs) strRef(v py.Value) (at int32, ok bool) {
-	e := (*eface)(unsafe.Pointer(&v))
-	if e.typ != stringType || b.block == nil {
+	typ, data := ifacebox.Words(v)
+	if typ != ifacebox.String || b.block == nil {
 		return 0, false
 	}
 	base := uintptr(unsafe.Pointer(unsafe.SliceData(b.block)))
-	p := uintptr(e.data)
+	p := uintptr(data)
 	if p < base || p >= base+uintptr(b.hdr) {
 		return 0, false
 	}
@@ -222,7 +193,7 @@ func (b *slabs) strRef(v py.Value) (at int32, ok bool) {
 
 // strAt returns the str whose header is at offset at of the block.
 func (b *slabs) strAt(at int32) py.Value {
-	return makeBox(stringType, unsafe.Pointer(&b.block[at]))
+	return ifacebox.Make(ifacebox.String, unsafe.Pointer(&b.block[at]))
 }
 
 // boxStrAt writes a header and a copy of src at the start of mem (8-byte
@@ -234,7 +205,7 @@ func boxStrAt(mem, src []byte) py.Value {
 	h := (*[2]uintptr)(unsafe.Pointer(&mem[0]))
 	h[0] = uintptr(unsafe.Pointer(&data[0]))
 	h[1] = uintptr(len(src))
-	return makeBox(stringType, unsafe.Pointer(h))
+	return ifacebox.Make(ifacebox.String, unsafe.Pointer(h))
 }
 
 func (b *slabs) int(n int64) py.Value {
@@ -245,7 +216,7 @@ func (b *slabs) int(n int64) py.Value {
 		b.ints = make([]int64, 0, nextSlab(cap(b.ints)))
 	}
 	b.ints = append(b.ints, n)
-	return makeBox(int64Type, unsafe.Pointer(&b.ints[len(b.ints)-1]))
+	return ifacebox.Make(ifacebox.Int64, unsafe.Pointer(&b.ints[len(b.ints)-1]))
 }
 
 func (b *slabs) float(f float64) py.Value {
@@ -256,5 +227,5 @@ func (b *slabs) float(f float64) py.Value {
 		b.floats = make([]float64, 0, nextSlab(cap(b.floats)))
 	}
 	b.floats = append(b.floats, f)
-	return makeBox(float64Type, unsafe.Pointer(&b.floats[len(b.floats)-1]))
+	return ifacebox.Make(ifacebox.Float64, unsafe.Pointer(&b.floats[len(b.floats)-1]))
 }
