@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/flaskbridge/flaskbridge/internal/ascii"
 	"github.com/flaskbridge/flaskbridge/py"
 )
 
@@ -211,7 +212,7 @@ func (d *mpDecoder) fixStr() (py.Value, bool) {
 		return nil, false
 	}
 	end := p + 1 + int(d.data[p]&0x1f)
-	if end > len(d.data) || !isASCII(bstr(d.data[p+1:end])) {
+	if end > len(d.data) || !ascii.Is(bstr(d.data[p+1:end])) {
 		return nil, false
 	}
 	d.valuesLeft--
@@ -256,7 +257,7 @@ func (d *mpDecoder) str_(start, n int) (any, error) {
 		return nil, d.truncated()
 	}
 	end := d.pos + n
-	if s := bstr(d.data[d.pos:end]); !isASCII(s) && !utf8.ValidString(s) {
+	if s := bstr(d.data[d.pos:end]); !ascii.Is(s) && !utf8.ValidString(s) {
 		return nil, d.fail(start, ErrSyntax, "str is not valid UTF-8")
 	}
 	v := d.strIn(d.data, d.pos, end)

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/flaskbridge/flaskbridge/internal/ascii"
 	"github.com/flaskbridge/flaskbridge/py"
 )
 
@@ -201,25 +202,6 @@ func (e *encoder) msgpack(b []byte, v any) ([]byte, error) {
 	return e.msgpack(b, conv)
 }
 
-// isASCII reports whether s is all ASCII, 8 bytes at a time.
-func isASCII(s string) bool {
-	b := unsafe.Slice(unsafe.StringData(s), len(s))
-	if len(b) < 8 {
-		for _, c := range b {
-			if c >= 0x80 {
-				return false
-			}
-		}
-		return true
-	}
-	var or uint64
-	for i := 0; i+8 <= len(b); i += 8 {
-		or |= binary.LittleEndian.Uint64(b[i:])
-	}
-	or |= binary.LittleEndian.Uint64(b[len(b)-8:]) // the tail, overlapping
-	return or&0x8080808080808080 == 0
-}
-
 // appendFixStr appends the fixstr of s, when s is ASCII and shorter than
 // 32 bytes (most of a session); false, with b unchanged, otherwise. It
 // checks and copies s a word at a time (the last word overlapping the one
@@ -312,7 +294,7 @@ func appendMsgpackStr(b []byte, s string, v any) ([]byte, error) {
 	if out, ok := appendFixStr(b, s); ok {
 		return out, nil
 	}
-	if !isASCII(s) && !utf8.ValidString(s) {
+	if !ascii.Is(s) && !utf8.ValidString(s) {
 		return b, newPathError(v, ErrInvalidString)
 	}
 	n := len(s)

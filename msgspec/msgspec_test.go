@@ -338,9 +338,6 @@ func TestPlainJSON(t *testing.T) {
 				if got := plainJSON(string(b)); got != want {
 					t.Fatalf("plainJSON(%q) = %v", b, got)
 				}
-				if got := isASCII(string(b)); got != (c < 0x80) {
-					t.Fatalf("isASCII(%q) = %v", b, got)
-				}
 			}
 		}
 	}

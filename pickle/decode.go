@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/flaskbridge/flaskbridge/internal/ascii"
 	"github.com/flaskbridge/flaskbridge/py"
 )
 
@@ -1555,35 +1556,11 @@ func lower(s string) string {
 	return string(b)
 }
 
-// isASCII reports whether s is all ASCII, 8 bytes at a time: the last
-// word overlaps the one before it rather than finishing byte by byte.
-func isASCII(s string) bool {
-	n := len(s)
-	p := unsafe.Pointer(unsafe.StringData(s))
-	if n < 8 {
-		var w uint64
-		if n >= 4 {
-			w = uint64(*(*uint32)(p)) | uint64(*(*uint32)(unsafe.Add(p, n-4)))
-		} else {
-			for i := range n {
-				w |= uint64(s[i])
-			}
-		}
-		return w&0x8080808080808080 == 0
-	}
-	var w uint64
-	for i := 0; i+8 <= n; i += 8 {
-		w |= *(*uint64)(unsafe.Add(p, i))
-	}
-	w |= *(*uint64)(unsafe.Add(p, n-8))
-	return w&0x8080808080808080 == 0
-}
-
 // validWTF8 reports whether s decodes as UTF-8 with the surrogatepass
 // error handler: valid UTF-8, where 3-byte encodings of surrogates are
 // allowed too.
 func validWTF8(s string) bool {
-	if isASCII(s) {
+	if ascii.Is(s) {
 		return true
 	}
 	i := 0

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/flaskbridge/flaskbridge/internal/ascii"
 	"github.com/flaskbridge/flaskbridge/py"
 )
 
@@ -791,7 +792,7 @@ func (e *encoder) saveStr(s string) error {
 		e.memoGet(i)
 		return nil
 	}
-	if n := len(s); n <= 0xFF && e.proto >= 4 && isASCII(s) {
+	if n := len(s); n <= 0xFF && e.proto >= 4 && ascii.Is(s) {
 		// The common case in one go: SHORT_BINUNICODE, MEMOIZE.
 		if e.framing && e.frameStart < 0 {
 			e.startFrame()
