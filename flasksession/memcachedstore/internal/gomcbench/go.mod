@@ -7,4 +7,6 @@ require (
 	github.com/flaskbridge/flaskbridge v0.0.0
 )
 
+require github.com/BurntSushi/toml v1.6.0 // indirect
+
 replace github.com/flaskbridge/flaskbridge => ../../../..
