@@ -45,6 +45,7 @@ func TestDeflateMatchesCPython(t *testing.T) {
 		}
 		inputs = append(inputs, c)
 	}
+	inputs = append(inputs, skewedInputs()...)
 	var enc []string
 	for _, in := range inputs {
 		enc = append(enc, base64.StdEncoding.EncodeToString(in))
@@ -65,6 +66,43 @@ func TestDeflateMatchesCPython(t *testing.T) {
 	if bad > 0 {
 		t.Errorf("%d of %d differ", bad, len(inputs))
 	}
+}
+
+// skewedInputs are inputs whose blocks need a code-length tree deeper
+// than deflate's 7 bits, so that the compressor takes zlib's path that
+// shortens the longest codes (gen_bitlen's overflow), which ordinary text
+// never reaches: 18 symbols with Fibonacci frequencies, each followed by
+// two random bytes, shuffled (about half the seeds reach it), and bytes
+// drawn with a steeply falling density.
+func skewedInputs() [][]byte {
+	var out [][]byte
+	for seed := uint64(0); seed < 16; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 3))
+		var b []byte
+		f1, f2 := 1, 1
+		for sym := 0; sym < 18; sym++ {
+			for range f1 {
+				b = append(b, byte(sym), byte(rng.IntN(256)), byte(rng.IntN(256)))
+			}
+			f1, f2 = f2, f1+f2
+		}
+		rng.Shuffle(len(b)/3, func(i, j int) {
+			for k := range 3 {
+				b[3*i+k], b[3*j+k] = b[3*j+k], b[3*i+k]
+			}
+		})
+		out = append(out, b)
+	}
+	for seed := uint64(0); seed < 8; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 2))
+		b := make([]byte, 1000+rng.IntN(100000))
+		for i := range b {
+			x := rng.Float64()
+			b[i] = byte(256 * x * x * x * x)
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 func firstDiff(a, b []byte) int {
