@@ -4,49 +4,15 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/flaskbridge/flaskbridge/internal/ifacebox"
 	"github.com/flaskbridge/flaskbridge/py"
 )
 
-// Boxing: putting a string, an int64 or a float64 in an interface makes Go
-// allocate a copy of it, one allocation per value, and a session is mostly
-// such values. The decoder keeps them in slabs (arrays of its own) instead
-// and makes each interface point to its slab element, which is never
-// written again: a few allocations per document instead of one per value.
-// The dicts and lists come from slabs too.
-//
-// An interface value is a type word and a data word pointing to the value.
-// That layout is checked when the package starts; should it ever differ,
-// values are boxed the ordinary way.
+// Strings, int64s and float64s are boxed in slabs (internal/ifacebox):
+// a few allocations per document instead of one per value. The dicts and
+// lists come from slabs too.
 
-type eface struct {
-	typ  unsafe.Pointer
-	data unsafe.Pointer
-}
-
-func typeWord(v any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&v)).typ }
-
-var (
-	stringType  = typeWord("")
-	int64Type   = typeWord(int64(0))
-	float64Type = typeWord(float64(0))
-	slabsWork   = checkBoxing()
-)
-
-func box(typ, data unsafe.Pointer) any {
-	var v any
-	e := (*eface)(unsafe.Pointer(&v))
-	e.typ, e.data = typ, data
-	return v
-}
-
-func checkBoxing() bool {
-	s, n, f := "box check", int64(-1)<<50, -2.5
-	vs, vn, vf := box(stringType, unsafe.Pointer(&s)), box(int64Type, unsafe.Pointer(&n)), box(float64Type, unsafe.Pointer(&f))
-	gs, ok1 := vs.(string)
-	gn, ok2 := vn.(int64)
-	gf, ok3 := vf.(float64)
-	return ok1 && ok2 && ok3 && gs == s && gn == n && gf == f && vs == any("box check")
-}
+var slabsWork = ifacebox.Works()
 
 // slabs hold the values of one decoding.
 type slabs struct {
@@ -126,7 +92,7 @@ func (b *slabs) str(s string) py.Value {
 		b.strs = make([]string, 0, b.next(slabStrs, cap(b.strs)))
 	}
 	b.strs = append(b.strs, s)
-	return box(stringType, unsafe.Pointer(&b.strs[len(b.strs)-1]))
+	return ifacebox.Make(ifacebox.String, unsafe.Pointer(&b.strs[len(b.strs)-1]))
 }
 
 func (b *slabs) int(n int64) py.Value {
@@ -137,7 +103,7 @@ func (b *slabs) int(n int64) py.Value {
 		b.ints = make([]int64, 0, slabSize(cap(b.ints)))
 	}
 	b.ints = append(b.ints, n)
-	return box(int64Type, unsafe.Pointer(&b.ints[len(b.ints)-1]))
+	return ifacebox.Make(ifacebox.Int64, unsafe.Pointer(&b.ints[len(b.ints)-1]))
 }
 
 func (b *slabs) float(f float64) py.Value {
@@ -148,7 +114,7 @@ func (b *slabs) float(f float64) py.Value {
 		b.floats = make([]float64, 0, slabSize(cap(b.floats)))
 	}
 	b.floats = append(b.floats, f)
-	return box(float64Type, unsafe.Pointer(&b.floats[len(b.floats)-1]))
+	return ifacebox.Make(ifacebox.Float64, unsafe.Pointer(&b.floats[len(b.floats)-1]))
 }
 
 // dict returns an empty dict with room for n entries, carved from a slab

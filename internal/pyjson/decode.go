@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/flaskbridge/flaskbridge/internal/ifacebox"
 	"github.com/flaskbridge/flaskbridge/py"
 )
 
@@ -529,7 +530,7 @@ func (d *decoder) array(i int) (py.Value, int, error) {
 				if n := len(d.strs); n < cap(d.strs) && slabsWork {
 					d.strs = d.strs[:n+1]
 					d.strs[n] = s[i+1 : j]
-					d.push(box(stringType, unsafe.Pointer(&d.strs[n])))
+					d.push(ifacebox.Make(ifacebox.String, unsafe.Pointer(&d.strs[n])))
 				} else {
 					d.push(d.slabs.str(s[i+1 : j]))
 				}
@@ -622,7 +623,7 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 				if n := len(d.strs); n < cap(d.strs) && slabsWork {
 					d.strs = d.strs[:n+1]
 					d.strs[n] = s[i+1 : j]
-					v = box(stringType, unsafe.Pointer(&d.strs[n]))
+					v = ifacebox.Make(ifacebox.String, unsafe.Pointer(&d.strs[n]))
 				} else {
 					v = d.slabs.str(s[i+1 : j])
 				}
