@@ -356,13 +356,7 @@ func (e *tagEncoder) list(dst []byte, items []py.Value, depth int) ([]byte, erro
 func (e *tagEncoder) dict(dst []byte, d *py.Dict, depth int) ([]byte, error) {
 	if d.Len() == 1 {
 		k, v := d.At(0)
-		var ks string
-		switch x := k.(type) {
-		case string:
-			ks = x
-		case py.Markup:
-			ks = string(x)
-		}
+		ks, _ := text(k)
 		if isTag(ks) {
 			// TagDict: {" di": {key + "__": tag(value)}}.
 			dst = append(dst, `{" di":{"`...)
@@ -415,13 +409,8 @@ func (e *tagEncoder) smallDict(dst []byte, d *py.Dict, depth int) ([]byte, bool,
 	n := d.Len()
 	for i := 0; i < n; i++ {
 		k, _ := d.At(i)
-		var ks string
-		switch x := k.(type) {
-		case string:
-			ks = x
-		case py.Markup:
-			ks = string(x)
-		default:
+		ks, ok := text(k)
+		if !ok {
 			return dst, false, nil
 		}
 		keys[i] = ks
@@ -595,15 +584,21 @@ func untagMarkup(v py.Value) (py.Value, error) {
 	return py.Markup(s), nil
 }
 
-// untagUUID is uuid.UUID(value).
-func untagUUID(v py.Value) (py.Value, error) {
-	var s string
+// text returns the text of a str (or Markup, a str subclass).
+func text(v py.Value) (string, bool) {
 	switch x := v.(type) {
 	case string:
-		s = x
+		return x, true
 	case py.Markup:
-		s = string(x)
-	default:
+		return string(x), true
+	}
+	return "", false
+}
+
+// untagUUID is uuid.UUID(value).
+func untagUUID(v py.Value) (py.Value, error) {
+	s, ok := text(v)
+	if !ok {
 		return nil, fmt.Errorf("%s has no attribute 'replace'", describe(v))
 	}
 	// Fast path: the 32 lowercase hex digits Flask writes.
