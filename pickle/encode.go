@@ -1377,6 +1377,33 @@ func (e *encoder) saveNewBytes(data []byte) error {
 	return nil
 }
 
+// py2Global returns the Python 2 name that protocols 0 to 2 write for the
+// global module.name, as CPython's Pickler with fix_imports does. A name
+// that has no Python 2 form of its own but is one of the Python 2 names
+// that readers map to Python 3 ones (__builtin__.set, copy_reg.x: read
+// from a protocol 3+ pickle as opaque globals) would come back as another
+// global (builtins.set): ErrUnsupported. (Where CPython's own mapping is
+// lossy, as for builtins.FileNotFoundError, written as exceptions.OSError,
+// it is followed, to write CPython's bytes.)
+func py2Global(module, name string, proto int) (string, string, error) {
+	if m, ok := reverseNameMapping[globalName{module, name}]; ok {
+		return m.module, m.name, nil
+	}
+	if m, ok := reverseImportMapping[module]; ok {
+		return m, name, nil
+	}
+	rm, rn := module, name
+	if m, ok := nameMapping[globalName{module, name}]; ok {
+		rm, rn = m.module, m.name
+	} else if m, ok := importMapping[module]; ok {
+		rm = m
+	}
+	if rm != module || rn != name {
+		return "", "", fmt.Errorf("%w: global %s.%s has no form at protocol %d (a reader would take it for %s.%s)", ErrUnsupported, module, name, proto, rm, rn)
+	}
+	return module, name, nil
+}
+
 // saveGlobal writes a class or function, as CPython's save_global.
 func (e *encoder) saveGlobal(module, name string) error {
 	return e.saveGlobalKey(module, name, module+"\x00"+name)
@@ -1402,10 +1429,9 @@ func (e *encoder) saveGlobalKey(module, name, key string) error {
 		return nil
 	}
 	if e.proto < 3 {
-		if m, ok := reverseNameMapping[globalName{module, name}]; ok {
-			module, name = m.module, m.name
-		} else if m, ok := reverseImportMapping[module]; ok {
-			module = m
+		var err error
+		if module, name, err = py2Global(module, name, e.proto); err != nil {
+			return err
 		}
 		for _, s := range [2]string{module, name} {
 			for i := 0; i < len(s); i++ {

@@ -426,18 +426,17 @@ func (e *encoder) saveObject(o *py.Object) error {
 		if err := checkLineName(g.Module, g.Name, e.proto); err != nil {
 			return err
 		}
+		module, name := g.Module, g.Name
+		if e.proto < 3 {
+			var err error
+			if module, name, err = py2Global(module, name, e.proto); err != nil {
+				return err
+			}
+		}
 		e.write1(opMark)
 		for _, a := range o.Args {
 			if err := e.save(a); err != nil {
 				return err
-			}
-		}
-		module, name := g.Module, g.Name
-		if e.proto < 3 {
-			if m, ok := reverseNameMapping[globalName{module, name}]; ok {
-				module, name = m.module, m.name
-			} else if m, ok := reverseImportMapping[module]; ok {
-				module = m
 			}
 		}
 		e.write1(opInst)
