@@ -325,22 +325,11 @@ func (m *Manager) empty(d *py.Dict) bool {
 	return false
 }
 
+// permanent is Python's bool(session.permanent), read from the dict so that
+// the session is not marked accessed (as Session.Permanent would).
 func permanent(d *py.Dict) bool {
 	v, ok := d.Get(flaskbridge.PermanentKey)
-	if !ok {
-		return false
-	}
-	switch x := v.(type) {
-	case bool:
-		return x
-	case nil:
-		return false
-	case int64:
-		return x != 0
-	case string:
-		return x != ""
-	}
-	return true
+	return ok && py.Truthy(v)
 }
 
 // Commit saves the session as the configured Flask-Session line does at

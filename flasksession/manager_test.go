@@ -221,6 +221,33 @@ func TestLifecycle06NotPermanent(t *testing.T) {
 	}
 }
 
+// TestPermanentIsBool: "_permanent" is read with Python's bool(), as
+// Flask-Session's `if session.permanent` reads it: a zero float, an empty
+// list or a zero Decimal is not permanent (a session cookie, no expiry).
+func TestPermanentIsBool(t *testing.T) {
+	ctx := context.Background()
+	m := newManager(t, newMem(), flasksession.Options{Compat: flasksession.Compat06})
+	zero, err := py.ParseDecimal("-0.00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		perm py.Value
+		want bool
+	}{{0.0, false}, {py.NewList(), false}, {zero, false}, {"", false}, {1.5, true}, {"no", true}} {
+		s, _ := m.Open(ctx, "")
+		s.Set("_permanent", c.perm)
+		s.Set("a", int64(1))
+		out, err := m.Commit(ctx, s)
+		if err != nil || out.Cookie == nil {
+			t.Fatalf("%s: %+v, %v", py.Repr(c.perm), out, err)
+		}
+		if got := !out.Cookie.Expires.IsZero(); got != c.want {
+			t.Errorf("_permanent = %s: cookie with expiry %v, want %v", py.Repr(c.perm), got, c.want)
+		}
+	}
+}
+
 func TestRefreshOff08(t *testing.T) {
 	ctx := context.Background()
 	st := newMem()
