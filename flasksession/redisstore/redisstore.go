@@ -83,6 +83,12 @@ func (s *Store) LoadBounded(ctx context.Context, key string, max int) ([]byte, b
 	if err != nil {
 		return nil, false, fmt.Errorf("redisstore: GETRANGE %q: %w", key, err)
 	}
+	return bounded(key, b, max)
+}
+
+// bounded is what GETRANGE key 0 max answered, b, as a load: an empty
+// value is no entry, one longer than max is ErrTooLarge.
+func bounded(key string, b []byte, max int) ([]byte, bool, error) {
 	if len(b) == 0 {
 		return nil, false, nil
 	}
@@ -119,14 +125,11 @@ func (s *Store) LoadTouch(ctx context.Context, key string, max int, ttl time.Dur
 	}); err != nil {
 		return nil, false, fmt.Errorf("redisstore: GETRANGE and EXPIRE %q: %w", key, err)
 	}
+	if sec != 0 && !exp.Val() {
+		return nil, false, nil // absent, or removed right after GETRANGE read it
+	}
 	b, _ := get.Bytes()
-	if len(b) == 0 || (sec != 0 && !exp.Val()) {
-		return nil, false, nil
-	}
-	if len(b) > max {
-		return nil, false, fmt.Errorf("redisstore: GETRANGE %q: %w: over the %d byte limit", key, flasksession.ErrTooLarge, max)
-	}
-	return b, true, nil
+	return bounded(key, b, max)
 }
 
 // Save runs SET key data EX seconds(ttl), or a plain SET for a zero ttl.
