@@ -1392,13 +1392,7 @@ func py2Global(module, name string, proto int) (string, string, error) {
 	if m, ok := reverseImportMapping[module]; ok {
 		return m, name, nil
 	}
-	rm, rn := module, name
-	if m, ok := nameMapping[globalName{module, name}]; ok {
-		rm, rn = m.module, m.name
-	} else if m, ok := importMapping[module]; ok {
-		rm = m
-	}
-	if rm != module || rn != name {
+	if rm, rn := py3Global(module, name); rm != module || rn != name {
 		return "", "", fmt.Errorf("%w: global %s.%s has no form at protocol %d (a reader would take it for %s.%s)", ErrUnsupported, module, name, proto, rm, rn)
 	}
 	return module, name, nil

@@ -37,11 +37,7 @@ var knownGlobals = map[globalName]bool{
 // Unpickler does with fix_imports.
 func (d *decoder) global(mod, name string) (py.Value, error) {
 	if d.proto < 3 {
-		if m, ok := nameMapping[globalName{mod, name}]; ok {
-			mod, name = m.module, m.name
-		} else if m, ok := importMapping[mod]; ok {
-			mod = m
-		}
+		mod, name = py3Global(mod, name)
 	}
 	if v, ok := knownGlobalValues[globalName{mod, name}]; ok {
 		return v, nil
@@ -50,6 +46,19 @@ func (d *decoder) global(mod, name string) (py.Value, error) {
 		return nil, d.errf(ErrStrict, "%s.%s", mod, name)
 	}
 	return py.Global{Module: mod, Name: name}, nil
+}
+
+// py3Global maps a Python 2 global name to its Python 3 one, as Python 3's
+// Unpickler with fix_imports does for protocols 0 to 2; other names are
+// returned as they are.
+func py3Global(mod, name string) (string, string) {
+	if m, ok := nameMapping[globalName{mod, name}]; ok {
+		return m.module, m.name
+	}
+	if m, ok := importMapping[mod]; ok {
+		return m, name
+	}
+	return mod, name
 }
 
 // knownGlobalValues holds the known globals as values, made once.
