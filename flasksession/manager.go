@@ -2,6 +2,7 @@ package flasksession
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -563,14 +564,17 @@ func (m *Manager) merged(s *Session, value *py.Dict, data []byte, deleted bool, 
 }
 
 // compareAndDelete removes key if it still holds old, or whatever it holds
-// when the store cannot compare.
+// when the store cannot compare: it is no CompareAndDeleter, or its server
+// has no such command (errors.ErrUnsupported: memcached before 1.6).
 func (m *Manager) compareAndDelete(ctx context.Context, key string, old []byte) (bool, error) {
 	if cad, ok := m.store.(CompareAndDeleter); ok {
 		deleted, err := cad.CompareAndDelete(ctx, key, old)
-		if err != nil {
+		if err == nil {
+			return deleted, nil
+		}
+		if !errors.Is(err, errors.ErrUnsupported) {
 			return false, fmt.Errorf("%w: deleting %q: %w", ErrStore, key, err)
 		}
-		return deleted, nil
 	}
 	if err := m.store.Delete(ctx, key); err != nil {
 		return false, fmt.Errorf("%w: deleting %q: %w", ErrStore, key, err)

@@ -192,9 +192,13 @@ type cadMem struct {
 	*casMem
 	beforeDelete func()
 	cads         int
+	unsupported  bool // the server has no such command
 }
 
 func (c *cadMem) CompareAndDelete(_ context.Context, key string, old []byte) (bool, error) {
+	if c.unsupported {
+		return false, fmt.Errorf("md: %w", errors.ErrUnsupported)
+	}
 	if c.beforeDelete != nil {
 		c.beforeDelete()
 	}
@@ -267,6 +271,19 @@ func TestMergeToEmpty(t *testing.T) {
 			}
 		})
 	}
+	t.Run("server without compare-and-delete", func(t *testing.T) {
+		// A store whose server cannot compare (memcached before 1.6)
+		// deletes as a store without CompareAndDelete does.
+		st, m, s, write := setup(t, flasksession.Options{}, true, py.DictOf("a", int64(1), "b", int64(1)))
+		st.unsupported = true
+		s.Delete("a")
+		write("a", int64(1))
+		out, err := m.Commit(ctx, s)
+		deleted(t, st, m, s, out, err)
+		if st.deletes != 1 {
+			t.Errorf("%d deletes, want 1", st.deletes)
+		}
+	})
 	t.Run("only _permanent left", func(t *testing.T) {
 		for _, c := range []struct {
 			compat flasksession.Compat

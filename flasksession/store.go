@@ -71,8 +71,9 @@ type CompareAndSwapper interface {
 
 // CompareAndDeleter is a store that can remove an entry only if it still
 // holds the bytes the caller read, atomically. Options.MergeWrites uses it
-// when a merge leaves the session empty; without it, the entry is deleted
-// whatever it holds by then.
+// when a merge leaves the session empty; without it (or when it fails with
+// errors.ErrUnsupported: a server without the command), the entry is
+// deleted whatever it holds by then.
 type CompareAndDeleter interface {
 	// CompareAndDelete removes key if it still holds old, and reports
 	// whether it did. An absent entry does not match.

@@ -391,7 +391,8 @@ func (s *Store) CompareAndSwap(ctx context.Context, key string, old, data []byte
 // CompareAndDelete removes key if it still holds old, with the meta
 // command "md key C<unique>" (memcached 1.6 and later) on the unique of the
 // value read: a write by anyone in between makes it fail, and the key
-// stays. An older server gives an error wrapping errors.ErrUnsupported.
+// stays. An older server gives an error wrapping errors.ErrUnsupported
+// (the Manager then deletes with a plain delete, as before 1.6).
 func (s *Store) CompareAndDelete(ctx context.Context, key string, old []byte) (bool, error) {
 	it, err := s.holding(ctx, key, old)
 	if err != nil || it == nil {
