@@ -117,14 +117,14 @@
 // a value; the encoders append to a pooled buffer (AppendMsgpack and
 // AppendJSON to the caller's, without allocating).
 //
-// github.com/vmihailenco/msgpack/v5, the usual Go MessagePack library, was
-// measured beside this package in the same way (internal/perf, a module of
-// its own, so that this one does not depend on it; `make bench` and
-// docs/performance.md have the current figures): it encodes
-// the same sessions 4 to 9 times slower (login 833 ns, cart 8.1 µs,
-// history 39.7 µs, against 148 ns, 1.7 µs and 4.3 µs here) and decodes
-// them 1.6 to 3.6 times slower (668 ns, 11.7 µs, 39.2 µs against 342 ns,
-// 7.2 µs, 10.8 µs), and it cannot write msgspec's bytes without replacing
+// github.com/vmihailenco/msgpack/v5, the usual Go MessagePack library, is
+// measured beside this package by `make bench` (internal/perf, a module of
+// its own, so that this one does not depend on it; docs/performance.md has
+// the figures). In the run committed there it encodes the same sessions
+// 2.9 to 9.9 times slower (login 467 ns, cart 6.30 µs, history 28.7 µs,
+// against 159 ns, 1.63 µs and 2.90 µs here) and decodes them 1.9 to 3.8
+// times slower (656 ns, 10.6 µs, 34.4 µs against 342 ns, 4.49 µs,
+// 9.11 µs), and it cannot write msgspec's bytes without replacing
 // most of what it does: Go maps lose the dict's order (its cart encoding
 // matched msgspec's in 0 of 20 tries), and tuples, sets, UUID, Decimal,
 // naive datetimes, date, time, timedelta and Python's key rules would all

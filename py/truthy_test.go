@@ -40,4 +40,9 @@ func TestTruthy(t *testing.T) {
 			t.Errorf("Truthy(%s) = %v, want %v", Repr(tc.v), got, tc.want)
 		}
 	}
+	for _, v := range []Value{(*big.Int)(nil), (*List)(nil), (*ByteArray)(nil), (*Dict)(nil), (*OrderedDict)(nil), (*Set)(nil)} {
+		if Truthy(v) {
+			t.Errorf("Truthy(%T(nil)) = true, want false", v)
+		}
+	}
 }
