@@ -304,13 +304,16 @@ type Outcome struct {
 	// Vary is whether the response must carry "Vary: Cookie" (0.7+).
 	Vary bool
 	// Wrote, Touched and Deleted tell what happened in the store: the value
-	// was written, only its expiry was extended, or the entry was removed.
+	// was written, only its expiry was extended (by Commit, or by the load
+	// under Options.RefreshOnLoad), or the entry was removed.
 	Wrote, Touched, Deleted bool
 	// Gone reports a session that was loaded and not changed, whose entry
 	// was no longer in the store when Commit (this one or an earlier one
 	// of the same session) went to extend its expiry: another request
 	// removed it (a logout, on the Python side or in Go) or it expired.
-	// Nothing was written and Cookie is nil; see Commit.
+	// Nothing was written and Cookie is nil; see Commit. When
+	// Options.RefreshOnLoad extended the expiry as the session was
+	// loaded, Commit does not go to the store and reports Touched instead.
 	Gone bool
 }
 
