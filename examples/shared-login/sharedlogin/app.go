@@ -1,10 +1,8 @@
 package sharedlogin
 
 import (
-	"embed"
 	"errors"
 	"fmt"
-	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
@@ -44,15 +42,6 @@ const maxNotes = 10
 
 // maxNoteLen bounds one note, in characters.
 const maxNoteLen = 200
-
-//go:embed templates/*.html
-var templateFS embed.FS
-
-// pages are the Go routes' templates. A flashed markupsafe.Markup message is
-// HTML, shown as it is, as Jinja shows it.
-var pages = template.Must(template.New("").Funcs(template.FuncMap{
-	"markup": func(s string) template.HTML { return template.HTML(s) },
-}).ParseFS(templateFS, "templates/*.html"))
 
 // Options are what New takes besides the Config.
 type Options struct {
@@ -211,7 +200,7 @@ type handlers struct {
 	kind  StoreKind
 }
 
-// page is what the templates get.
+// page is what the pages show (pages.go).
 type page struct {
 	Title   string
 	UserID  string
@@ -250,16 +239,13 @@ func (h *handlers) fail(w http.ResponseWriter, _ *http.Request, err error) {
 	http.Error(w, "500 Internal Server Error: "+err.Error(), http.StatusInternalServerError)
 }
 
-func (h *handlers) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+// render answers with the page that write makes of p (pages.go).
+func (h *handlers) render(w http.ResponseWriter, status int, write func(*page) []byte, p page) {
 	p.Store = h.kind.String()
-	var b strings.Builder
-	if err := pages.ExecuteTemplate(&b, name, p); err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	body := write(&p)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	io.WriteString(w, b.String())
+	w.Write(body)
 }
 
 // profile is GET /profile: the logged-in user, the messages flashed for
@@ -275,7 +261,7 @@ func (h *handlers) profile(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "profile.html", page{
+	h.render(w, http.StatusOK, profilePage, page{
 		Title: "Profile", UserID: id, Name: name, Fresh: h.login.Fresh(r),
 		Flashes: chimw.Flashes(r), Notes: notes(chimw.Session(r)), CSRF: token,
 	})
@@ -348,7 +334,7 @@ func (h *handlers) logout(w http.ResponseWriter, r *http.Request) {
 // csrfError answers a refused form as the Flask app's CSRFError handler
 // does: 400 and Flask-WTF's reason.
 func (h *handlers) csrfError(w http.ResponseWriter, r *http.Request, err error) {
-	h.render(w, r, http.StatusBadRequest, "error.html", page{Title: "Bad Request", Error: flaskwtf.Reason(err)})
+	h.render(w, http.StatusBadRequest, errorPage, page{Title: "Bad Request", Error: flaskwtf.Reason(err)})
 }
 
 // notes returns the session's notes: a list of str (a tuple in a pickled
