@@ -144,7 +144,24 @@ type memoTable struct {
 	gen      uint32 // the generation of the slots in use, from 1
 	names    []named
 	namesMap map[named]int32 // keys with idx 0, once names is long
+	// run holds the keys of kind kStr that came in increasing order of
+	// address, then length: the strings of a decoded value, which share
+	// its input's memory in order, come that way. A key past the last one
+	// is new (the slots only hold str keys below it, see findStr), which
+	// takes a comparison instead of a probe of the table; a repeated
+	// one is found by binary search.
+	run []mrun
 }
+
+// mrun is an entry of memoTable.run.
+type mrun struct {
+	p   uintptr
+	n   int
+	idx int32
+}
+
+// slotRun is the slot findStr returns for a str to append to the run.
+const slotRun = -2
 
 const namesLinear = 32
 
@@ -158,6 +175,10 @@ func (t *memoTable) reset() {
 		t.gen = 1
 	}
 	t.used = 0
+	if cap(t.run) > 1<<14 {
+		t.run = nil
+	}
+	t.run = t.run[:0]
 	clear(t.names)
 	t.names = t.names[:0]
 	t.namesMap = nil
@@ -236,8 +257,57 @@ func (t *memoTable) find(k mkey) (slot int, idx int32, found bool) {
 	}
 }
 
-// putAt stores k at the slot find returned, with nothing stored since.
+// findStr is find for a key of kind kStr (strKey), which looks in the run
+// too. A key is only ever stored in the slots when it is below the last
+// key of the run then, and the run only grows upwards: so a key above the
+// last one is in neither. A key found in the run by binary search is also
+// stored in the slots, where it is found faster the next time (the keys
+// of a dict, met again in every dict of a list).
+func (t *memoTable) findStr(k mkey) (slot int, idx int32, found bool) {
+	n := len(t.run)
+	if n == 0 {
+		return slotRun, 0, false
+	}
+	if last := &t.run[n-1]; k.p > last.p || k.p == last.p && k.n > last.n {
+		return slotRun, 0, false
+	}
+	if slot, idx, found = t.find(k); found {
+		return slot, idx, true
+	}
+	lo, hi := 0, n
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if r := &t.run[m]; r.p < k.p || r.p == k.p && r.n < k.n {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < n && t.run[lo].p == k.p && t.run[lo].n == k.n {
+		idx = t.run[lo].idx
+		t.putAt(slot, k, idx)
+		return 0, idx, true
+	}
+	return slot, 0, false
+}
+
+// appendRun appends r to the run.
+func (t *memoTable) appendRun(r mrun) {
+	if n := len(t.run); n < cap(t.run) {
+		t.run = t.run[:n+1]
+		t.run[n] = r
+		return
+	}
+	t.run = append(t.run, r)
+}
+
+// putAt stores k at the slot find or findStr returned, with nothing
+// stored since.
 func (t *memoTable) putAt(slot int, k mkey, idx int32) {
+	if slot == slotRun {
+		t.appendRun(mrun{p: k.p, n: k.n, idx: idx})
+		return
+	}
 	if slot < 0 {
 		t.put(k, idx)
 		return
@@ -786,8 +856,37 @@ func appendFloatRepr(b []byte, f float64) []byte {
 }
 
 func (e *encoder) saveStr(s string) error {
+	if n := len(s); n >= 8 && n <= 0xFF && e.proto >= 4 && e.frameStart >= 0 {
+		// The common case of a decoded value, in one go: a str of 8 to
+		// 255 bytes (so keyed by address: strKey) past the last one of
+		// the memo's run (so new, see findStr), ASCII, in an open frame.
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		if m := len(e.memo.run); m > 0 {
+			if last := &e.memo.run[m-1]; p > last.p || p == last.p && n > last.n {
+				// Grown first if need be, then resliced: e.buf =
+				// e.buf[:m] writes back only the length, so no write
+				// barrier; likewise the run.
+				if cap(e.buf)-len(e.buf) < n+3 {
+					e.buf = slices.Grow(e.buf, n+3)
+				}
+				if buf, ok := appendShortASCII(e.buf, s); ok {
+					e.buf = e.buf[:len(buf)]
+					e.memo.appendRun(mrun{p: p, n: n, idx: e.memoLen})
+					e.memoLen++
+					return nil
+				}
+			}
+		}
+	}
 	k := strKey(s)
-	slot, i, found := e.memo.find(k)
+	var slot int
+	var i int32
+	var found bool
+	if k.kind == kStr {
+		slot, i, found = e.memo.findStr(k)
+	} else {
+		slot, i, found = e.memo.find(k)
+	}
 	if found {
 		e.memoGet(i)
 		return nil
@@ -816,6 +915,70 @@ func (e *encoder) saveStr(s string) error {
 	}
 	e.memo.putAt(slot, k, e.memoPut())
 	return nil
+}
+
+// appendShortASCII appends SHORT_BINUNICODE s MEMOIZE to buf when s, of 8
+// to 255 bytes, is ASCII, checking the bytes as it copies them a word at a
+// time; otherwise it returns buf as it was and false.
+func appendShortASCII(buf []byte, s string) ([]byte, bool) {
+	n := len(s)
+	l := len(buf)
+	if cap(buf)-l < n+3 {
+		buf = slices.Grow(buf, n+3)
+	}
+	b := buf[l : l+n+3]
+	src := unsafe.Slice(unsafe.StringData(s), n)
+	dst := b[2 : 2+n]
+	var or uint64
+	for i := 0; i+8 <= n; i += 8 {
+		w := binary.LittleEndian.Uint64(src[i:])
+		or |= w
+		binary.LittleEndian.PutUint64(dst[i:], w)
+	}
+	w := binary.LittleEndian.Uint64(src[n-8:]) // the tail, overlapping
+	or |= w
+	binary.LittleEndian.PutUint64(dst[n-8:], w)
+	if or&0x8080808080808080 != 0 {
+		return buf[:l], false
+	}
+	b[0], b[1], b[n+2] = opShortBinUnicode, byte(n), opMemoize
+	return buf[:l+n+3], true
+}
+
+// shortStrs writes the leading items that saveStr's first case takes (new
+// ASCII str of 8 to 255 bytes, in an open frame that needs no boundary) as
+// saveStr would, in one loop, and returns how many it wrote.
+func (e *encoder) shortStrs(items []py.Value) int {
+	m := len(e.memo.run)
+	if e.proto < 4 || e.frameStart < 0 || m == 0 {
+		return 0
+	}
+	buf, run, idx := e.buf, e.memo.run, e.memoLen
+	last := run[m-1]
+	// boundary commits the frame from this length on.
+	limit := e.frameStart + frameHeaderSize + frameSizeTarget
+	k := 0
+	for ; k < len(items); k++ {
+		s, ok := items[k].(string)
+		n := len(s)
+		if !ok || n < 8 || n > 0xFF || len(buf) >= limit {
+			break
+		}
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		if p < last.p || p == last.p && n <= last.n {
+			break
+		}
+		if buf, ok = appendShortASCII(buf, s); !ok {
+			break
+		}
+		last = mrun{p: p, n: n, idx: idx}
+		run = append(run, last)
+		idx++
+	}
+	if k > 0 {
+		e.buf, e.memo.run, e.memoLen = buf, run, idx
+	}
+	return k
 }
 
 // writeStr writes the opcode of a str, without memoizing it.
@@ -1094,10 +1257,15 @@ func (e *encoder) listItemsExact(items []py.Value) error {
 	for total := 0; total < len(items); {
 		e.write1(opMark)
 		end := min(total+batchSize, len(items))
-		for ; total < end; total++ {
+		for total < end {
+			if k := e.shortStrs(items[total:end]); k > 0 {
+				total += k
+				continue
+			}
 			if err := e.saveItem(items[total]); err != nil {
 				return err
 			}
+			total++
 		}
 		e.write1(opAppends)
 	}

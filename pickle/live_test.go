@@ -62,6 +62,12 @@ var liveReprs = []string{
 	`OrderedDict((i, i) for i in range(1001))`,
 	`[Markup(''), Markup('x'), 'x', Markup('<p>long markup</p>')]`,
 	`[str(i) * 3 for i in range(30000)]`,
+	// str objects met again, in lists and elsewhere, among new ones; of 7,
+	// 8, 255 and 256 bytes; ASCII and not.
+	`(lambda s, t: [s, 'a' * 9 + 'b', t, s, t, '\xe9' * 5 + 'abcdef', s + 'xyz', [s, t], {'k': s, 'v': t}, s, 'b' * 7, 'c' * 8, 'd' * 255, 'e' * 256, t])('0123456789', '/products/12?page=3')`,
+	// Runs of short str over several batches and frames, then each again
+	// in reverse order.
+	`(lambda xs: xs + xs[::-3])(['/products/%d?page=%d' % (i, i % 7) for i in range(9000)])`,
 	`{str(i): (i, str(-i)) for i in range(5000)}`,
 }
 
@@ -211,6 +217,13 @@ func (g *gen) value(depth int) (py.Value, string) {
 		b := make([]byte, n)
 		for i := range b {
 			b[i] = byte(g.r.IntN(256))
+		}
+		if n >= 2 {
+			// Unique, as the str: CPython's compiler would merge equal
+			// bytes constants into one shared object (bytes of 0 or 1
+			// byte are shared by CPython anyway).
+			g.n++
+			b = append(b, "_"+strconv.Itoa(g.n)...)
 		}
 		var lit strings.Builder
 		lit.WriteString("b'")
