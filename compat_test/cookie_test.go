@@ -22,7 +22,6 @@ import (
 	"github.com/flaskbridge/flaskbridge/flaskcookie"
 	"github.com/flaskbridge/flaskbridge/internal/compat"
 	"github.com/flaskbridge/flaskbridge/internal/pyharness"
-	"github.com/flaskbridge/flaskbridge/internal/pyjson"
 	"github.com/flaskbridge/flaskbridge/py"
 )
 
@@ -600,7 +599,7 @@ func TestFloatReprMatchesPython(t *testing.T) {
 	var reprs []string
 	h.MustCall(t, "cookie.float_reprs", map[string]any{"hexes": hexes}, &reprs)
 	for i, f := range floats {
-		if got := string(pyjson.AppendFloatRepr(nil, f)); got != reprs[i] {
+		if got := string(py.AppendFloatRepr(nil, f)); got != reprs[i] {
 			t.Errorf("%016x: Go %s, Python %s", math.Float64bits(f), got, reprs[i])
 		}
 	}

@@ -176,7 +176,7 @@ func pyStr(v py.Value) (string, error) {
 		b, err := pyjson.AppendBigInt(nil, x)
 		return string(b), err
 	case float64:
-		return string(pyjson.AppendFloatRepr(nil, x)), nil
+		return string(py.AppendFloatRepr(nil, x)), nil
 	case string:
 		return x, nil
 	case py.Markup:

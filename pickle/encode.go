@@ -776,83 +776,8 @@ func (e *encoder) saveFloat(f float64) {
 		return
 	}
 	e.write1(opFloat)
-	e.buf = appendFloatRepr(e.buf, f)
+	e.buf = py.AppendFloatRepr(e.buf, f)
 	e.buf = append(e.buf, '\n')
-}
-
-// appendFloatRepr appends Python's repr() of f.
-func appendFloatRepr(b []byte, f float64) []byte {
-	switch {
-	case f != f:
-		return append(b, "nan"...)
-	case math.IsInf(f, 1):
-		return append(b, "inf"...)
-	case math.IsInf(f, -1):
-		return append(b, "-inf"...)
-	}
-	var tmp [32]byte
-	s := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64)
-	if s[0] == '-' {
-		b = append(b, '-')
-		s = s[1:]
-	}
-	// s is d[.ddd]e±XX
-	epos := 0
-	for i, c := range s {
-		if c == 'e' {
-			epos = i
-			break
-		}
-	}
-	mant, exps := s[:epos], s[epos+1:]
-	exp, _ := strconv.Atoi(string(exps))
-	var digits [24]byte
-	nd := 0
-	for _, c := range mant {
-		if c != '.' {
-			digits[nd] = c
-			nd++
-		}
-	}
-	dig := digits[:nd]
-	decpt := exp + 1
-	if decpt <= -4 || decpt > 16 {
-		b = append(b, dig[0])
-		if nd > 1 {
-			b = append(b, '.')
-			b = append(b, dig[1:]...)
-		}
-		b = append(b, 'e')
-		if exp < 0 {
-			b = append(b, '-')
-			exp = -exp
-		} else {
-			b = append(b, '+')
-		}
-		if exp < 10 {
-			b = append(b, '0')
-		}
-		return strconv.AppendInt(b, int64(exp), 10)
-	}
-	switch {
-	case decpt <= 0:
-		b = append(b, '0', '.')
-		for i := 0; i < -decpt; i++ {
-			b = append(b, '0')
-		}
-		b = append(b, dig...)
-	case decpt >= nd:
-		b = append(b, dig...)
-		for i := nd; i < decpt; i++ {
-			b = append(b, '0')
-		}
-		b = append(b, '.', '0')
-	default:
-		b = append(b, dig[:decpt]...)
-		b = append(b, '.')
-		b = append(b, dig[decpt:]...)
-	}
-	return b
 }
 
 func (e *encoder) saveStr(s string) error {

@@ -27,19 +27,6 @@ func TestNaNNormalised(t *testing.T) {
 	}
 }
 
-func TestFloatRepr(t *testing.T) {
-	for f, want := range map[float64]string{
-		0: "0.0", math.Copysign(0, -1): "-0.0", 1.5: "1.5", 1e16: "1e+16", 1e-5: "1e-05",
-		1e-4: "0.0001", 123456789: "123456789.0", 1234567890123456: "1234567890123456.0",
-		0.1: "0.1", 1.0 / 3: "0.3333333333333333", 5e-324: "5e-324", math.MaxFloat64: "1.7976931348623157e+308",
-		math.Inf(-1): "-inf", 2.5e-300: "2.5e-300", 100: "100.0",
-	} {
-		if got := string(appendFloatRepr(nil, f)); got != want {
-			t.Errorf("%v: got %s, want %s", f, got, want)
-		}
-	}
-}
-
 func TestProtocolOption(t *testing.T) {
 	for _, tc := range []struct {
 		opt  int

@@ -205,7 +205,7 @@ func (g *gen) value(depth int) (py.Value, string) {
 				f = 0.25
 			}
 		}
-		lit := string(appendFloatRepr(nil, f))
+		lit := string(py.AppendFloatRepr(nil, f))
 		return f, lit
 	case 5, 6:
 		return g.str()

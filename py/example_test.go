@@ -26,6 +26,18 @@ func ExampleRepr() {
 	// 1e+16 1e-05 123456789.0
 }
 
+func ExampleAppendFloatRepr() {
+	for _, f := range []float64{0.1, 1e16, 1e15, 1e-5, 100} {
+		fmt.Println(string(py.AppendFloatRepr(nil, f)))
+	}
+	// Output:
+	// 0.1
+	// 1e+16
+	// 1000000000000000.0
+	// 1e-05
+	// 100.0
+}
+
 func ExampleParseLiteral() {
 	v, err := py.ParseLiteral(`{'_permanent': True, 'ids': (1, 2), 'when': datetime.datetime(2024, 5, 1, 12, 0, tzinfo=datetime.timezone.utc),
 		'price': Decimal('9.99'), 'big': 0x_ffff_ffff_ffff_ffff_ff}`)

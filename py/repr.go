@@ -130,7 +130,7 @@ func (p *printer) value(b []byte, v Value) []byte {
 	case int64:
 		b = strconv.AppendInt(b, x, 10)
 	case float64:
-		b = appendFloatRepr(b, x)
+		b = AppendFloatRepr(b, x)
 	case *Dict:
 		if x == nil {
 			b = p.none(b)
@@ -230,7 +230,7 @@ func (p *printer) value(b []byte, v Value) []byte {
 	case uint8:
 		b = strconv.AppendUint(b, uint64(x), 10)
 	case float32:
-		b = appendFloatRepr(b, float64(x))
+		b = AppendFloatRepr(b, float64(x))
 	default:
 		m, err := ValueOf(v)
 		if err != nil || !isModel(m) {
@@ -847,11 +847,13 @@ func appendBytesRepr(b []byte, data []byte, escapeSingle bool) []byte {
 	return append(b, quote)
 }
 
-// appendFloatRepr appends Python's repr of f: the shortest digits that
-// read back as f, in positional notation when the decimal exponent is in
-// -4..15 (with ".0" for whole numbers) and in scientific notation otherwise
-// (1e+16, 1e-05, 1.5e+300); inf, -inf and nan.
-func appendFloatRepr(b []byte, f float64) []byte {
+// AppendFloatRepr appends Python's repr(f): the shortest digits that read
+// back as f, in positional notation when the decimal exponent is in
+// [-4, 16) (with ".0" for whole numbers) and in scientific notation
+// otherwise (1e+16, 1e-05, 1.5e+300); inf, -inf and nan for the non-finite
+// values. It is how CPython writes a float in pickle's text protocol, in
+// JSON and in a repr.
+func AppendFloatRepr(b []byte, f float64) []byte {
 	switch {
 	case math.IsNaN(f):
 		return append(b, "nan"...)
@@ -865,67 +867,23 @@ func appendFloatRepr(b []byte, f float64) []byte {
 		}
 		return append(b, "0.0"...)
 	}
-	// Shortest digits in the form [-]d.ddde±XX.
-	var tmp [32]byte
-	e := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64)
-	if e[0] == '-' {
-		b = append(b, '-')
-		e = e[1:]
+	if a := math.Abs(f); a >= 1e-4 && a < 1e16 {
+		// Positional notation: the shortest digits that read back as
+		// f have their decimal point at -3 to 16 exactly for these
+		// values (1e16 is a float64, and the float64 nearest 1e-4 lies
+		// above it, so no shortest form crosses either bound).
+		n := len(b)
+		b = strconv.AppendFloat(b, f, 'f', -1, 64)
+		for _, c := range b[n:] {
+			if c == '.' {
+				return b
+			}
+		}
+		return append(b, '.', '0')
 	}
-	var digits [24]byte
-	nd := 0
-	k := 0
-	for ; k < len(e) && e[k] != 'e'; k++ {
-		if e[k] != '.' {
-			digits[nd] = e[k]
-			nd++
-		}
-	}
-	exp := 0
-	neg := e[k+1] == '-'
-	for _, c := range e[k+2:] {
-		exp = exp*10 + int(c-'0')
-	}
-	if neg {
-		exp = -exp
-	}
-	ds := digits[:nd]
-	// Python's decpt: the value is 0.DIGITS * 10**decpt.
-	decpt := exp + 1
-	switch {
-	case decpt <= -4 || decpt > 16:
-		b = append(b, ds[0])
-		if nd > 1 {
-			b = append(b, '.')
-			b = append(b, ds[1:]...)
-		}
-		b = append(b, 'e')
-		if exp < 0 {
-			b = append(b, '-')
-			exp = -exp
-		} else {
-			b = append(b, '+')
-		}
-		if exp < 10 {
-			b = append(b, '0')
-		}
-		return strconv.AppendInt(b, int64(exp), 10)
-	case decpt <= 0:
-		b = append(b, "0."...)
-		for range -decpt {
-			b = append(b, '0')
-		}
-		return append(b, ds...)
-	case decpt >= nd:
-		b = append(b, ds...)
-		for range decpt - nd {
-			b = append(b, '0')
-		}
-		return append(b, ".0"...)
-	}
-	b = append(b, ds[:decpt]...)
-	b = append(b, '.')
-	return append(b, ds[decpt:]...)
+	// Scientific notation: strconv's shortest [-]d[.ddd]e±dd is CPython's
+	// (a sign and at least two digits in the exponent).
+	return strconv.AppendFloat(b, f, 'e', -1, 64)
 }
 
 // String returns Repr(l).

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"strconv"
 	"unicode/utf8"
+
+	"github.com/flaskbridge/flaskbridge/py"
 )
 
 const hexDigits = "0123456789abcdef"
@@ -147,61 +148,7 @@ func AppendFloat(dst []byte, f float64) []byte {
 	case math.IsInf(f, -1):
 		return append(dst, "-Infinity"...)
 	}
-	return AppendFloatRepr(dst, f)
-}
-
-// AppendFloatRepr appends CPython's repr(f): the shortest digits that read
-// back as f, in positional notation when the decimal exponent is in
-// [-4, 16) (with ".0" for integral values) and as d.ddde±XX otherwise; "inf",
-// "-inf" and "nan" for the non-finite values.
-func AppendFloatRepr(dst []byte, f float64) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(dst, "nan"...)
-	case math.IsInf(f, 1):
-		return append(dst, "inf"...)
-	case math.IsInf(f, -1):
-		return append(dst, "-inf"...)
-	case f == 0:
-		if math.Signbit(f) {
-			return append(dst, "-0.0"...)
-		}
-		return append(dst, "0.0"...)
-	}
-	if a := math.Abs(f); a >= 1e-4 && a < 1e16 {
-		// Positional notation: the shortest digits that read back as
-		// f have their decimal point at -3 to 16 exactly for these
-		// values (1e16 is a float64, and the float64 nearest 1e-4 lies
-		// above it, so no shortest form crosses either bound).
-		n := len(dst)
-		dst = strconv.AppendFloat(dst, f, 'f', -1, 64)
-		for _, c := range dst[n:] {
-			if c == '.' {
-				return dst
-			}
-		}
-		return append(dst, '.', '0')
-	}
-	// Outside that range, exponent notation: strconv's shortest d[.ddd]
-	// with CPython's exponent, a sign and at least two digits.
-	var tmp [32]byte
-	b := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64) // [-]d[.ddd]e±dd
-	e := 0
-	for b[e] != 'e' {
-		e++
-	}
-	dst = append(dst, b[:e+1]...)
-	x, _ := strconv.Atoi(string(b[e+1:]))
-	if x < 0 {
-		dst = append(dst, '-')
-		x = -x
-	} else {
-		dst = append(dst, '+')
-	}
-	if x < 10 {
-		dst = append(dst, '0')
-	}
-	return strconv.AppendInt(dst, int64(x), 10)
+	return py.AppendFloatRepr(dst, f)
 }
 
 // AppendBigInt appends n in decimal, failing as CPython does for more than
