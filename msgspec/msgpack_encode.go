@@ -205,7 +205,9 @@ func (e *encoder) msgpack(b []byte, v any) ([]byte, error) {
 // appendFixStr appends the fixstr of s, when s is ASCII and shorter than
 // 32 bytes (most of a session); false, with b unchanged, otherwise. It
 // checks and copies s a word at a time (the last word overlapping the one
-// before), without a call to memmove.
+// before), without a call to memmove. That is ascii.Copy, kept in line
+// here: a call per str made this encoder's hottest path 6-7% slower on the
+// cart and history payloads (minimum of 20 alternating runs).
 func appendFixStr(b []byte, s string) ([]byte, bool) {
 	n := len(s)
 	if n >= 32 {

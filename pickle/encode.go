@@ -843,8 +843,8 @@ func (e *encoder) saveStr(s string) error {
 }
 
 // appendShortASCII appends SHORT_BINUNICODE s MEMOIZE to buf when s, of 8
-// to 255 bytes, is ASCII, checking the bytes as it copies them a word at a
-// time; otherwise it returns buf as it was and false.
+// to 255 bytes, is ASCII, checking the bytes as it copies them
+// (ascii.Copy); otherwise it returns buf as it was and false.
 func appendShortASCII(buf []byte, s string) ([]byte, bool) {
 	n := len(s)
 	l := len(buf)
@@ -852,18 +852,7 @@ func appendShortASCII(buf []byte, s string) ([]byte, bool) {
 		buf = slices.Grow(buf, n+3)
 	}
 	b := buf[l : l+n+3]
-	src := unsafe.Slice(unsafe.StringData(s), n)
-	dst := b[2 : 2+n]
-	var or uint64
-	for i := 0; i+8 <= n; i += 8 {
-		w := binary.LittleEndian.Uint64(src[i:])
-		or |= w
-		binary.LittleEndian.PutUint64(dst[i:], w)
-	}
-	w := binary.LittleEndian.Uint64(src[n-8:]) // the tail, overlapping
-	or |= w
-	binary.LittleEndian.PutUint64(dst[n-8:], w)
-	if or&0x8080808080808080 != 0 {
+	if !ascii.Copy(b[2:2+n], s) {
 		return buf[:l], false
 	}
 	b[0], b[1], b[n+2] = opShortBinUnicode, byte(n), opMemoize

@@ -1,7 +1,9 @@
 package ascii_test
 
 import (
+	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -43,6 +45,28 @@ func TestIsSubstring(t *testing.T) {
 	}
 }
 
+// Copy writes exactly the bytes of s, whatever they are, and reports what
+// Is reports: every length up to 40, with one byte of 0x80 or more at each
+// place, or none, into a buffer whose bytes past len(s) must stay.
+func TestCopy(t *testing.T) {
+	for n := 0; n <= 40; n++ {
+		base := []byte(strings.Repeat("a", n))
+		for i := -1; i < n; i++ {
+			b := slices.Clone(base)
+			if i >= 0 {
+				b[i] = 0xC3
+			}
+			dst := bytes.Repeat([]byte{'#'}, n+8)
+			if got, want := ascii.Copy(dst, string(b)), ascii.Is(string(b)); got != want {
+				t.Fatalf("Copy(%q) = %v, want %v", b, got, want)
+			}
+			if !bytes.Equal(dst[:n], b) || !bytes.Equal(dst[n:], bytes.Repeat([]byte{'#'}, 8)) {
+				t.Fatalf("Copy(%q) wrote %q", b, dst)
+			}
+		}
+	}
+}
+
 func FuzzIs(f *testing.F) {
 	f.Add("session")
 	f.Add("caf\xc3\xa9 au lait")
@@ -56,7 +80,17 @@ func FuzzIs(f *testing.F) {
 		if ascii.Is(s) != want {
 			t.Fatalf("Is(%q) = %v", s, !want)
 		}
+		dst := make([]byte, len(s))
+		if ascii.Copy(dst, s) != want || string(dst) != s {
+			t.Fatalf("Copy(%q) = %v, %q", s, !want, dst)
+		}
 	})
+}
+
+func ExampleCopy() {
+	dst := make([]byte, 8)
+	fmt.Println(ascii.Copy(dst, "session"), string(dst[:7]))
+	// Output: true session
 }
 
 func ExampleIs() {
