@@ -160,6 +160,10 @@ type mrun struct {
 	idx int32
 }
 
+// before reports whether r's key comes before the str key (p, n), in the
+// run's order: by address, then length.
+func (r *mrun) before(p uintptr, n int) bool { return r.p < p || r.p == p && r.n < n }
+
 // slotRun is the slot findStr returns for a str to append to the run.
 const slotRun = -2
 
@@ -268,7 +272,7 @@ func (t *memoTable) findStr(k mkey) (slot int, idx int32, found bool) {
 	if n == 0 {
 		return slotRun, 0, false
 	}
-	if last := &t.run[n-1]; k.p > last.p || k.p == last.p && k.n > last.n {
+	if t.run[n-1].before(k.p, k.n) {
 		return slotRun, 0, false
 	}
 	if slot, idx, found = t.find(k); found {
@@ -277,7 +281,7 @@ func (t *memoTable) findStr(k mkey) (slot int, idx int32, found bool) {
 	lo, hi := 0, n
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if r := &t.run[m]; r.p < k.p || r.p == k.p && r.n < k.n {
+		if t.run[m].before(k.p, k.n) {
 			lo = m + 1
 		} else {
 			hi = m
@@ -787,7 +791,7 @@ func (e *encoder) saveStr(s string) error {
 		// the memo's run (so new, see findStr), ASCII, in an open frame.
 		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
 		if m := len(e.memo.run); m > 0 {
-			if last := &e.memo.run[m-1]; p > last.p || p == last.p && n > last.n {
+			if e.memo.run[m-1].before(p, n) {
 				// Grown first if need be, then resliced: e.buf =
 				// e.buf[:m] writes back only the length, so no write
 				// barrier; likewise the run.
@@ -879,7 +883,7 @@ func (e *encoder) shortStrs(items []py.Value) int {
 			break
 		}
 		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
-		if p < last.p || p == last.p && n <= last.n {
+		if !last.before(p, n) {
 			break
 		}
 		if buf, ok = appendShortASCII(buf, s); !ok {
