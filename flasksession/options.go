@@ -204,10 +204,10 @@ type Options struct {
 	// empty when saved, the entry is deleted and so is the cookie
 	// (Outcome.Deleted), by compare-and-delete when the store is a
 	// CompareAndDeleter (a change made meanwhile is merged in turn), else
-	// (or when its server lacks the command) by a plain Delete. The store must be a CompareAndSwapper (New fails
-	// with ErrConfig otherwise). Python writers still write whole values, so a
-	// Flask request can still drop a Go change made during it; see
-	// docs/reliability.md.
+	// (or when its server lacks the command) by a plain Delete. The store
+	// must be a CompareAndSwapper (New fails with ErrConfig otherwise).
+	// Python writers still write whole values, so a Flask request can still
+	// drop a Go change made during it; see docs/reliability.md.
 	MergeWrites bool
 	// RefreshOnLoad is Go's own, with no Flask-Session counterpart: when
 	// the store is a LoadToucher (redisstore) and RefreshEachRequest is on,

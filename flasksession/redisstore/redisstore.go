@@ -102,8 +102,9 @@ func bounded(key string, b []byte, max int) ([]byte, bool, error) {
 // and EXPIRE key seconds(ttl) (PERSIST for a zero ttl), pipelined, for
 // flasksession.Options.RefreshOnLoad. An absent key is not created, and
 // an entry that EXPIRE no longer finds (removed right after GETRANGE read
-// it) is found == false. The expiry is extended also when the value turns
-// out too long to return.
+// it) is found == false; PERSIST cannot tell, so with a zero ttl such an
+// entry is returned as read. The expiry is extended also when the value
+// turns out too long to return.
 func (s *Store) LoadTouch(ctx context.Context, key string, max int, ttl time.Duration) ([]byte, bool, error) {
 	sec, err := seconds(ttl)
 	if err != nil {
@@ -116,11 +117,7 @@ func (s *Store) LoadTouch(ctx context.Context, key string, max int, ttl time.Dur
 	var exp *redis.BoolCmd
 	if _, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
 		get = p.GetRange(ctx, key, 0, int64(max))
-		if sec == 0 {
-			exp = p.Persist(ctx, key)
-		} else {
-			exp = p.Expire(ctx, key, time.Duration(sec)*time.Second)
-		}
+		exp = refresh(ctx, p, key, sec)
 		return nil
 	}); err != nil {
 		return nil, false, fmt.Errorf("redisstore: GETRANGE and EXPIRE %q: %w", key, err)
@@ -159,21 +156,26 @@ func (s *Store) Touch(ctx context.Context, key string, ttl time.Duration) (bool,
 	if err != nil {
 		return false, err
 	}
-	var ok bool
-	if sec == 0 {
+	ok, err := refresh(ctx, s.client, key, sec).Result()
+	if err == nil && sec == 0 {
 		// PERSIST reports false for a key without expiry too; EXISTS tells.
-		if err = s.client.Persist(ctx, key).Err(); err == nil {
-			var n int64
-			n, err = s.client.Exists(ctx, key).Result()
-			ok = n == 1
-		}
-	} else {
-		ok, err = s.client.Expire(ctx, key, time.Duration(sec)*time.Second).Result()
+		var n int64
+		n, err = s.client.Exists(ctx, key).Result()
+		ok = n == 1
 	}
 	if err != nil {
 		return false, fmt.Errorf("redisstore: EXPIRE %q: %w", key, err)
 	}
 	return ok, nil
+}
+
+// refresh runs (or, on a pipeline, queues) EXPIRE key sec, or PERSIST key
+// when sec is 0 (no expiry).
+func refresh(ctx context.Context, c redis.Cmdable, key string, sec int64) *redis.BoolCmd {
+	if sec == 0 {
+		return c.Persist(ctx, key)
+	}
+	return c.Expire(ctx, key, time.Duration(sec)*time.Second)
 }
 
 // casScript sets KEYS[1] to ARGV[2] if it holds ARGV[1]; ARGV[3] is the

@@ -503,8 +503,8 @@ func TestUnknownSentinelMasterIsAnError(t *testing.T) {
 }
 
 // TestRefreshOnLoad runs Options.RefreshOnLoad (a pipelined GETRANGE and
-// EXPIRE) beside every Flask-Session line, on a standalone server, a
-// Sentinel master and a Cluster.
+// EXPIRE) beside every Flask-Session line on a standalone server, and
+// beside Flask-Session 0.8 (msgpack) on a Sentinel master and a Cluster.
 func TestRefreshOnLoad(t *testing.T) {
 	for _, c := range cases() {
 		t.Run("standalone/"+name(c), func(t *testing.T) {
