@@ -103,52 +103,64 @@ func (b *htmlPage) foot(p *page) {
 	b.raw("</span></footer>\n</body>\n</html>\n")
 }
 
-// profilePage is GET /profile's page.
-func profilePage(p *page) []byte {
-	b := make(htmlPage, 0, 2048)
+// document writes a whole page of about size bytes: the head, what body
+// appends, the foot.
+func document(p *page, size int, body func(b htmlPage) htmlPage) []byte {
+	b := make(htmlPage, 0, size)
 	b.head(p)
-	b.raw("\n<h1>Profile</h1>\n<p id=\"user\" data-user=\"")
-	b.text(p.UserID)
-	b.raw("\">Logged in as <strong>")
-	b.text(p.Name)
-	b.raw("</strong> (")
-	b.text(p.UserID)
-	b.raw(")")
-	if p.Fresh {
-		b.raw(", fresh login")
-	}
-	b.raw(".</p>\n" +
-		"<p>This page is served by Go. It reads the session the Flask app wrote when you logged in.</p>\n" +
-		"<p>Notes in your session: <span id=\"note-count\">")
-	b = strconv.AppendInt(b, int64(len(p.Notes)), 10)
-	b.raw("</span>.</p>\n" +
-		"<form method=\"post\" action=\"/hello\">\n" +
-		"  <input type=\"hidden\" name=\"csrf_token\" value=\"")
-	b.text(p.CSRF)
-	b.raw("\">\n" +
-		"  <button id=\"hello\" type=\"submit\">Flash a greeting (Go)</button>\n" +
-		"</form>\n" +
-		"<form method=\"post\" action=\"/logout\">\n" +
-		"  <input type=\"hidden\" name=\"csrf_token\" value=\"")
-	b.text(p.CSRF)
-	b.raw("\">\n" +
-		"  <button id=\"logout\" type=\"submit\">Log out (Go)</button>\n" +
-		"</form>\n")
+	b.raw("\n")
+	b = body(b)
 	b.foot(p)
 	b.raw("\n")
 	return b
 }
 
+// csrfForm writes a form that posts to action with the CSRF token, and its
+// button.
+func (b *htmlPage) csrfForm(action, token, buttonID, label string) {
+	b.raw("<form method=\"post\" action=\"")
+	b.raw(action)
+	b.raw("\">\n  <input type=\"hidden\" name=\"csrf_token\" value=\"")
+	b.text(token)
+	b.raw("\">\n  <button id=\"")
+	b.raw(buttonID)
+	b.raw("\" type=\"submit\">")
+	b.raw(label)
+	b.raw("</button>\n</form>\n")
+}
+
+// profilePage is GET /profile's page.
+func profilePage(p *page) []byte {
+	return document(p, 2048, func(b htmlPage) htmlPage {
+		b.raw("<h1>Profile</h1>\n<p id=\"user\" data-user=\"")
+		b.text(p.UserID)
+		b.raw("\">Logged in as <strong>")
+		b.text(p.Name)
+		b.raw("</strong> (")
+		b.text(p.UserID)
+		b.raw(")")
+		if p.Fresh {
+			b.raw(", fresh login")
+		}
+		b.raw(".</p>\n" +
+			"<p>This page is served by Go. It reads the session the Flask app wrote when you logged in.</p>\n" +
+			"<p>Notes in your session: <span id=\"note-count\">")
+		b = strconv.AppendInt(b, int64(len(p.Notes)), 10)
+		b.raw("</span>.</p>\n")
+		b.csrfForm("/hello", p.CSRF, "hello", "Flash a greeting (Go)")
+		b.csrfForm("/logout", p.CSRF, "logout", "Log out (Go)")
+		return b
+	})
+}
+
 // errorPage is the page of a refused request.
 func errorPage(p *page) []byte {
-	b := make(htmlPage, 0, 1024)
-	b.head(p)
-	b.raw("\n<h1>")
-	b.text(p.Title)
-	b.raw("</h1>\n<p id=\"error\">")
-	b.text(p.Error)
-	b.raw("</p>\n")
-	b.foot(p)
-	b.raw("\n")
-	return b
+	return document(p, 1024, func(b htmlPage) htmlPage {
+		b.raw("<h1>")
+		b.text(p.Title)
+		b.raw("</h1>\n<p id=\"error\">")
+		b.text(p.Error)
+		b.raw("</p>\n")
+		return b
+	})
 }
