@@ -44,6 +44,7 @@ var sessionVenvs = []sessionVenv{
 	{"fs04", "0.4", "0.6.0"},
 	{"fs05", "0.5", "0.10.2"},
 	{"fs06", "0.6", "0.13.0"},
+	{"fs07", "0.7", "0.17.0"},
 	{"fs08", "0.8", "0.17.0"},
 }
 
@@ -70,7 +71,7 @@ func sessionStores(t *testing.T, v sessionVenv) []sessionStore {
 		addrs, master := services.Sentinel(t)
 		stores = append(stores, sessionStore{"sentinel", "redis+sentinel://" + strings.Join(addrs, ",") + "/" + master,
 			map[string]any{"type": "redis", "sentinel": addrs, "master": master}, false})
-	case "fs08", "fs05":
+	case "fs08", "fs07", "fs05":
 		addrs := services.RedisCluster(t)
 		stores = append(stores, sessionStore{"cluster", "redis+cluster://" + strings.Join(addrs, ","),
 			map[string]any{"type": "redis", "cluster": addrs}, false})
@@ -122,9 +123,12 @@ func sqlSessionStores(t *testing.T) []sessionStore {
 	return out
 }
 
+// msgspec is whether the venv's line stores with msgspec (0.7+).
+func (v sessionVenv) msgspec() bool { return v.compat == "0.7" || v.compat == "0.8" }
+
 // formats are the serialization formats a venv's line stores.
 func (v sessionVenv) formats() []string {
-	if v.compat == "0.8" {
+	if v.msgspec() {
 		return []string{"msgpack", "json"}
 	}
 	return []string{"pickle"}
@@ -163,7 +167,7 @@ func newSessionCase(v sessionVenv, st sessionStore, format string, signed bool) 
 		"SESSION_KEY_PREFIX":         c.prefix,
 		"PERMANENT_SESSION_LIFETIME": 3600,
 	}
-	if v.compat == "0.8" {
+	if v.msgspec() {
 		c.config["SESSION_SERIALIZATION_FORMAT"] = format
 	}
 	return c
@@ -350,7 +354,7 @@ func TestCLISessionSetFlaskReads(t *testing.T) {
 		h.MustCall(t, "fscli.random_sessions", map[string]any{"seed": seed, "count": sessionCount(16), "format": c.stored()}, &sessions)
 		for i, s := range sessions {
 			args := append(c.flags("set"), "--compat", c.v.compat, "--ttl", "3600")
-			if c.v.compat == "0.8" {
+			if c.v.msgspec() {
 				args = append(args, "--serializer", c.stored())
 			}
 			if i%3 == 1 {

@@ -34,13 +34,13 @@ var sessionValues = []string{
 }
 
 // TestSerializerMatchesFlaskSession: for each value, the bytes Go writes
-// are the bytes Flask-Session 0.8 (msgspec) and 0.6 (pickle) store, and
-// both read the other's.
+// are the bytes Flask-Session 0.7 and 0.8 (msgspec) and 0.6 (pickle)
+// store, and both read the other's.
 func TestSerializerMatchesFlaskSession(t *testing.T) {
-	for _, venv := range []string{"fs06", "fs08"} {
+	for _, venv := range []string{"fs06", "fs07", "fs08"} {
 		h := pyharness.Start(t, venv)
 		formats := []flasksession.Format{flasksession.FormatPickle}
-		if venv == "fs08" {
+		if venv != "fs06" {
 			formats = []flasksession.Format{flasksession.FormatMsgpack, flasksession.FormatJSON}
 		}
 		for _, f := range formats {

@@ -34,6 +34,7 @@ var Venvs = []Venv{
 	{Name: "fs04", Version: "0.4.0", Compat: flasksession.Compat05, Cachelib: "0.6.0", RedisCluster: true},
 	{Name: "fs05", Version: "0.5.0", Compat: flasksession.Compat05, Cachelib: "0.10.2", RedisCluster: true},
 	{Name: "fs06", Version: "0.6.0", Compat: flasksession.Compat06, Cachelib: "0.13.0", RedisCluster: true},
+	{Name: "fs07", Version: "0.7.0", Compat: flasksession.Compat08, Cachelib: "0.17.0", RedisCluster: true},
 	{Name: "fs08", Version: "0.8.0", Compat: flasksession.Compat08, Cachelib: "0.17.0", RedisCluster: true},
 }
 
