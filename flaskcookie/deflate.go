@@ -194,6 +194,11 @@ type zDeflater struct {
 	out    []byte
 	bitBuf uint64
 	bitN   uint
+
+	// limited has a bit for each kind of tree (1 literal/length, 2
+	// distance, 4 code length) whose lengths zlib's overflow path limited
+	// in this compression, for the tests that check that path.
+	limited uint8
 }
 
 var zDeflaters = sync.Pool{New: func() any {
@@ -224,7 +229,7 @@ func (d *zDeflater) compress(dst, src []byte) []byte {
 	} else {
 		d.base += 2 * zWSize // past every position of the last compression
 	}
-	d.highWater = 0
+	d.highWater, d.limited = 0, 0
 	d.strstart, d.lookahead, d.blockStart, d.insert = 0, 0, 0, 0
 	d.matchStart = 0
 	d.insH = 0
@@ -653,6 +658,14 @@ func (d *zDeflater) genBitLen(desc *zTreeDesc) {
 	}
 	if overflow == 0 {
 		return
+	}
+	switch desc {
+	case &d.lDesc:
+		d.limited |= 1
+	case &d.dDesc:
+		d.limited |= 2
+	default:
+		d.limited |= 4
 	}
 	for overflow > 0 {
 		bits := maxLen - 1

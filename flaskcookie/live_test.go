@@ -68,12 +68,13 @@ func TestDeflateMatchesCPython(t *testing.T) {
 	}
 }
 
-// skewedInputs are inputs whose blocks need a code-length tree deeper
-// than deflate's 7 bits, so that the compressor takes zlib's path that
-// shortens the longest codes (gen_bitlen's overflow), which ordinary text
-// never reaches: 18 symbols with Fibonacci frequencies, each followed by
-// two random bytes, shuffled (about half the seeds reach it), and bytes
-// drawn with a steeply falling density.
+// skewedInputs are inputs whose trees are deeper than deflate allows, so
+// that the compressor takes zlib's path that shortens the longest codes
+// (gen_bitlen's overflow), which ordinary text never reaches. For the
+// code-length tree (7 bits): 18 symbols with Fibonacci frequencies, each
+// followed by two random bytes, shuffled (about half the seeds reach it),
+// and bytes drawn with a steeply falling density. For the literal/length
+// tree (15 bits): deepLiterals.
 func skewedInputs() [][]byte {
 	var out [][]byte
 	for seed := uint64(0); seed < 16; seed++ {
@@ -102,7 +103,82 @@ func skewedInputs() [][]byte {
 		}
 		out = append(out, b)
 	}
+	for seed := uint64(0); seed < 4; seed++ {
+		out = append(out, deepLiterals(seed))
+	}
 	return out
+}
+
+// deepLiterals is one block of literals whose Huffman tree is 17 deep: 13
+// bytes with the Fibonacci counts 1, 2, 3, ... 377 (with the end-of-block
+// code's 1, the chain of a Fibonacci tree) among 40 bytes of 382 each, in
+// an order with no match deflate would take (no four bytes seen before,
+// no three within 4096 bytes, with rare exceptions).
+func deepLiterals(seed uint64) []byte {
+	rng := rand.New(rand.NewPCG(seed, 4))
+	var counts []int
+	f1, f2 := 1, 2
+	for range 13 {
+		counts = append(counts, f1)
+		f1, f2 = f2, f1+f2
+	}
+	for range 40 {
+		counts = append(counts, 382)
+	}
+	left := 0
+	for _, c := range counts {
+		left += c
+	}
+	b := make([]byte, 0, left)
+	quads := make(map[uint32]bool)
+	triples := make(map[uint32]int) // where each three bytes were last seen
+	for left > 0 {
+		var sym int
+		var q uint32
+		for try := 0; ; try++ {
+			// A byte drawn in proportion to what is left of it.
+			r := rng.IntN(left)
+			sym = 0
+			for r >= counts[sym] {
+				r -= counts[sym]
+				sym++
+			}
+			n := len(b)
+			if n < 3 {
+				break
+			}
+			q = uint32(b[n-3])<<24 | uint32(b[n-2])<<16 | uint32(b[n-1])<<8 | uint32(sym)
+			at, seen := triples[q&0xFFFFFF]
+			if try == 50 || !quads[q] && (!seen || n-at > 4200) {
+				quads[q] = true
+				triples[q&0xFFFFFF] = n
+				break
+			}
+		}
+		b = append(b, byte(sym))
+		counts[sym]--
+		left--
+	}
+	return b
+}
+
+// TestSkewedInputsOverflow checks that skewedInputs reach the overflow
+// path of both trees TestDeflateMatchesCPython compares them for.
+func TestSkewedInputsOverflow(t *testing.T) {
+	var reached uint8
+	for _, in := range skewedInputs() {
+		d := zDeflaters.Get().(*zDeflater)
+		d.compress(nil, in)
+		reached |= d.limited
+		d.in, d.out = nil, nil
+		zDeflaters.Put(d)
+	}
+	if reached&1 == 0 {
+		t.Error("no input makes the literal/length tree deeper than 15 bits")
+	}
+	if reached&4 == 0 {
+		t.Error("no input makes the code-length tree deeper than 7 bits")
+	}
 }
 
 func firstDiff(a, b []byte) int {
