@@ -14,8 +14,9 @@ import (
 // in-memory inflater that checks what zlib's inflate checks (as Python's
 // zlib.decompress reports it) and stops at a size limit, so that a small
 // cookie cannot inflate to megabytes. It works on a byte slice rather than
-// a reader, and keeps the fixed Huffman tables ready, which makes it several
-// times faster than compress/zlib on the small streams cookies hold.
+// a reader, and keeps the fixed Huffman tables ready, which makes it about
+// twice as fast as compress/zlib (with a reused reader) on the streams of
+// the benchmark payloads (BenchmarkInflate).
 
 var (
 	errZTruncated = errors.New("incomplete or truncated stream")

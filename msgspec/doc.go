@@ -120,11 +120,9 @@
 // github.com/vmihailenco/msgpack/v5, the usual Go MessagePack library, is
 // measured beside this package by `make bench` (internal/perf, a module of
 // its own, so that this one does not depend on it; docs/performance.md has
-// the figures). In the run committed there it encodes the same sessions
-// 2.9 to 9.9 times slower (login 467 ns, cart 6.30 µs, history 28.7 µs,
-// against 159 ns, 1.63 µs and 2.90 µs here) and decodes them 1.9 to 3.8
-// times slower (656 ns, 10.6 µs, 34.4 µs against 342 ns, 4.49 µs,
-// 9.11 µs), and it cannot write msgspec's bytes without replacing
+// the figures). In the committed runs it encodes the same sessions about 3
+// to 10 times slower and decodes them about 2 to 4 times slower than this
+// package, and it cannot write msgspec's bytes without replacing
 // most of what it does: Go maps lose the dict's order (its cart encoding
 // matched msgspec's in 0 of 20 tries), and tuples, sets, UUID, Decimal,
 // naive datetimes, date, time, timedelta and Python's key rules would all
