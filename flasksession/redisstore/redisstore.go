@@ -156,17 +156,24 @@ func (s *Store) Touch(ctx context.Context, key string, ttl time.Duration) (bool,
 	if err != nil {
 		return false, err
 	}
-	ok, err := refresh(ctx, s.client, key, sec).Result()
-	if err == nil && sec == 0 {
-		// PERSIST reports false for a key without expiry too; EXISTS tells.
-		var n int64
-		n, err = s.client.Exists(ctx, key).Result()
-		ok = n == 1
+	if sec != 0 {
+		ok, err := refresh(ctx, s.client, key, sec).Result()
+		if err != nil {
+			return false, fmt.Errorf("redisstore: EXPIRE %q: %w", key, err)
+		}
+		return ok, nil
 	}
-	if err != nil {
-		return false, fmt.Errorf("redisstore: EXPIRE %q: %w", key, err)
+	// PERSIST reports false for a key without expiry too; EXISTS, in the
+	// same round trip, tells.
+	var exists *redis.IntCmd
+	if _, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		refresh(ctx, p, key, 0)
+		exists = p.Exists(ctx, key)
+		return nil
+	}); err != nil {
+		return false, fmt.Errorf("redisstore: PERSIST and EXISTS %q: %w", key, err)
 	}
-	return ok, nil
+	return exists.Val() == 1, nil
 }
 
 // refresh runs (or, on a pipeline, queues) EXPIRE key sec, or PERSIST key

@@ -313,6 +313,18 @@ func TestRawCommands(t *testing.T) {
 	if ok, err := s.Touch(ctx, k, 0); !ok || err != nil {
 		t.Errorf("Touch(persistent) = %v %v", ok, err)
 	}
+	if ok, err := s.Touch(ctx, k+"-absent", 0); ok || err != nil {
+		t.Errorf("Touch(absent, 0) = %v %v", ok, err)
+	}
+	if err := s.Save(ctx, k, []byte("v"), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.Touch(ctx, k, 0); !ok || err != nil {
+		t.Errorf("Touch(expiring, 0) = %v %v", ok, err)
+	}
+	if ttl, found, _ := s.TTL(ctx, k); !found || ttl >= 0 {
+		t.Errorf("after Touch(0): ttl %v %v, want none", ttl, found)
+	}
 	if ok, err := s.Touch(ctx, k+"-absent", time.Minute); ok || err != nil {
 		t.Errorf("Touch(absent) = %v %v", ok, err)
 	}
