@@ -78,6 +78,14 @@ type Options struct {
 	// with the django-concat key derivation (from the yanked
 	// itsdangerous 1.0 release). Cookies are never written that way.
 	LegacySHA512Fallback bool
+	// Flask1 reads and writes cookies as Flask 1.x does, with Werkzeug 1.0
+	// and itsdangerous 1.x: a tagged datetime loads as a naive datetime in
+	// UTC (Werkzeug 1.0's parse_date), not an aware one; a Decimal cannot
+	// be written (Flask 1.x's JSON encoder raises TypeError; Encode fails
+	// with ErrUnsupported); and a signature from the future is accepted
+	// (itsdangerous 1.x checks only that a cookie is not too old). The
+	// cookie's bytes are otherwise the same as Flask 2 and 3 write.
+	Flask1 bool
 }
 
 // Codec reads and writes Flask's default session cookie, the value of the
@@ -93,6 +101,7 @@ type Codec struct {
 	maxJSON   int
 	maxCookie int
 	maxDepth  int
+	flask1    bool
 }
 
 // New returns a codec for o.
@@ -119,17 +128,19 @@ func New(o Options) (*Codec, error) {
 		SignerOptions: SignerOptions{SecretKeys: keys, Salt: salt, KeyDerivation: kd, Digest: o.Digest},
 		Now:           now,
 		LegacyEpoch:   o.LegacyEpoch,
+		AcceptFuture:  o.Flask1,
 	})
 	if err != nil {
 		return nil, err
 	}
 	c := &Codec{signer: signer, now: now, maxAge: o.PermanentSessionLifetime,
-		maxJSON: o.MaxPayloadSize, maxCookie: o.MaxCookieSize, maxDepth: o.MaxDepth}
+		maxJSON: o.MaxPayloadSize, maxCookie: o.MaxCookieSize, maxDepth: o.MaxDepth, flask1: o.Flask1}
 	if o.LegacySHA512Fallback {
 		c.legacy, err = NewTimestampSigner(TimestampSignerOptions{
 			SignerOptions: SignerOptions{SecretKeys: keys, Salt: salt, KeyDerivation: DeriveDjangoConcat, Digest: sha512.New},
 			Now:           now,
 			LegacyEpoch:   o.LegacyEpoch,
+			AcceptFuture:  o.Flask1,
 		})
 		if err != nil {
 			return nil, err
@@ -218,10 +229,10 @@ func (c *Codec) DecodeTime(cookie string) (*py.Dict, time.Time, error) {
 // loadPayload is URLSafeSerializerMixin.load_payload with the tagged JSON:
 // base64, zlib when the payload starts with ".", JSON, untagging.
 func (c *Codec) loadPayload(s *scratch, payload []byte) (py.Value, error) {
-	return loadPayload(s, payload, c.maxJSON, c.maxDepth)
+	return loadPayload(s, payload, c.maxJSON, c.maxDepth, c.flask1)
 }
 
-func loadPayload(s *scratch, payload []byte, maxJSON, maxDepth int) (py.Value, error) {
+func loadPayload(s *scratch, payload []byte, maxJSON, maxDepth int, flask1 bool) (py.Value, error) {
 	compressed := len(payload) > 0 && payload[0] == '.'
 	if compressed {
 		payload = payload[1:]
@@ -241,7 +252,7 @@ func loadPayload(s *scratch, payload []byte, maxJSON, maxDepth int) (py.Value, e
 	if len(text) > maxJSON {
 		return nil, fmt.Errorf("%w: payload of %d bytes (limit %d)", ErrPayloadTooLarge, len(text), maxJSON)
 	}
-	return unmarshalTagged(string(text), maxDepth)
+	return unmarshalTagged(string(text), maxDepth, flask1)
 }
 
 // sessionDict is dict(data) as Flask's SecureCookieSession (a werkzeug 3
@@ -304,7 +315,7 @@ func (c *Codec) EncodeAt(d *py.Dict, t time.Time) (string, error) {
 	s := getScratch()
 	defer putScratch(s)
 	var err error
-	e := tagEncoder{maxDepth: c.maxDepth, items: s.items[:0]}
+	e := tagEncoder{maxDepth: c.maxDepth, items: s.items[:0], flask1: c.flask1}
 	var v py.Value = d
 	if d == nil {
 		v = py.NewDict(0)
@@ -365,6 +376,6 @@ func DecodeUnverified(cookie string) (py.Value, time.Time, error) {
 			msg = msg[:j]
 		}
 	}
-	v, err := loadPayload(s, msg, DefaultMaxPayloadSize, DefaultMaxDepth)
+	v, err := loadPayload(s, msg, DefaultMaxPayloadSize, DefaultMaxDepth, false)
 	return v, signedAt, err
 }

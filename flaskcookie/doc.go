@@ -1,13 +1,14 @@
 // Package flaskcookie reads and writes Flask's default session cookie, byte
-// for byte as Flask 2.x and 3.x write it, so that a Go service and a Flask
-// app share their users' sessions.
+// for byte as Flask 2.x and 3.x write it (and Flask 1.x with
+// Options.Flask1), so that a Go service and a Flask app share their users'
+// sessions.
 //
 // It holds three layers, each usable on its own:
 //
 //   - Signer and TimestampSigner, Go versions of itsdangerous's signers
 //     (any salt, the key derivations hmac, concat, django-concat and none,
 //     any hash, key rotation, max age and future timestamps as itsdangerous
-//     2.x checks them, and the 0.x epoch as an option).
+//     2.x checks them, and the 1.x age check and 0.x epoch as options).
 //   - Flask's tagged JSON (flask/json/tag.py): MarshalTagged and
 //     UnmarshalTagged write and read the JSON text of a session exactly as
 //     Flask does inside an app context, with the tags for tuples, bytes,

@@ -64,6 +64,10 @@ func FuzzDecodeCookie(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	c1, err := New(Options{SecretKey: []byte("dev"), Now: fixedClock(1715949296), MaxPayloadSize: 1 << 16, Flask1: true})
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, data string, sign bool) {
 		cookie := data
 		if sign {
@@ -74,6 +78,7 @@ func FuzzDecodeCookie(f *testing.F) {
 			cookie = string(b)
 		}
 		DecodeUnverified(cookie)
+		flask1RoundTrip(t, c1, cookie)
 		d, err := c.Decode(cookie)
 		checkLoad(t, c, cookie, d, err)
 		if err != nil {
@@ -142,6 +147,33 @@ func checkLoad(t *testing.T, c *Codec, cookie string, d *py.Dict, decodeErr erro
 // FuzzUnmarshalTagged reads fuzzed tagged JSON: no panic, an error wraps
 // ErrMalformed or ErrPayloadTooLarge, and what reads and writes again reads
 // to the same text.
+// flask1RoundTrip decodes cookie as Flask 1.x does: an error is one of the
+// package's, and a session encodes to a cookie that decodes to a session
+// that encodes to the same cookie.
+func flask1RoundTrip(t *testing.T, c *Codec, cookie string) {
+	d, err := c.Decode(cookie)
+	if err != nil {
+		if !isSentinel(err) {
+			t.Fatalf("Flask1 Decode(%q): error %v wraps none of the package's errors", cookie, err)
+		}
+		return
+	}
+	again, err := c.EncodeAt(d, time.Unix(1715949296, 0))
+	if err != nil {
+		if errors.Is(err, ErrUnsupported) {
+			return // a datetime that leaves years 1 to 9999 in UTC
+		}
+		t.Fatalf("Flask1: %q decodes to %s, which does not encode: %v", cookie, py.Repr(d), err)
+	}
+	d2, err := c.Decode(again)
+	if err != nil {
+		t.Fatalf("Flask1: own cookie %q: %v", again, err)
+	}
+	if again2, err := c.EncodeAt(d2, time.Unix(1715949296, 0)); err != nil || again2 != again {
+		t.Fatalf("Flask1: %q: %s, then %s (%v)", cookie, again, again2, err)
+	}
+}
+
 func FuzzUnmarshalTagged(f *testing.F) {
 	_, jsons := seedCookies(f)
 	for _, j := range jsons {

@@ -100,6 +100,52 @@ func parseHTTPDate(s string) (py.Value, error) {
 	return dt, nil
 }
 
+// parseHTTPDate1 is Werkzeug 1.0's parse_date for a str: the date in UTC
+// as a naive datetime (the zone's offset subtracted), None when the text
+// does not parse or the date does not fit a datetime (it catches the
+// ValueError and OverflowError that parse_date of Werkzeug 2 and later
+// lets through).
+func parseHTTPDate1(s string) py.Value {
+	if v, ok := parseCanonicalHTTPDate(s); ok {
+		if dt, ok := v.(py.DateTime); ok {
+			dt.TZ = nil // "GMT": the offset is 0
+			return dt
+		}
+		return nil
+	}
+	p, ok := parsedateTZ(s)
+	if !ok {
+		return nil
+	}
+	// The email module has read a year below 100 already, so Werkzeug's
+	// own two-digit reading finds none.
+	var f [6]int
+	for i, n := range p.fields {
+		if n < -1<<31 || n > 1<<31-1 {
+			return nil
+		}
+		f[i] = int(n)
+	}
+	dt := py.DateTime{Year: f[0], Month: f[1], Day: f[2], Hour: f[3], Minute: f[4], Second: f[5]}
+	if dt.Validate() != nil {
+		return nil
+	}
+	if p.tz == 0 {
+		return dt
+	}
+	// datetime - timedelta(seconds=tz), within years 1 to 9999.
+	const first, last = -62135596800, 253402300799 // 0001-01-01, 9999-12-31 23:59:59 UTC
+	if p.tz > last-first || p.tz < first-last {
+		return nil
+	}
+	u := time.Date(dt.Year, time.Month(dt.Month), dt.Day, dt.Hour, dt.Minute, dt.Second, 0, time.UTC).Unix() - p.tz
+	if u < first || u > last {
+		return nil
+	}
+	t := time.Unix(u, 0).UTC()
+	return py.DateTime{Year: t.Year(), Month: int(t.Month()), Day: t.Day(), Hour: t.Hour(), Minute: t.Minute(), Second: t.Second()}
+}
+
 func floorDiv(a, b int64) int64 {
 	q := a / b
 	if (a%b != 0) && ((a < 0) != (b < 0)) {

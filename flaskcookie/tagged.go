@@ -105,7 +105,7 @@ func (l Limits) DecodeTagged(data []byte) (py.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	return unmarshalTagged(string(data), maxDepth)
+	return unmarshalTagged(string(data), maxDepth, false)
 }
 
 // DecodeJSON is UnmarshalJSON with these limits.
@@ -121,8 +121,14 @@ func (l Limits) DecodeJSON(data []byte) (py.Value, error) {
 	return v, nil
 }
 
-func unmarshalTagged(text string, maxDepth int) (py.Value, error) {
-	v, err := pyjson.UnmarshalString(text, pyjson.DecodeOptions{MaxDepth: maxDepth, Hook: untag})
+// unmarshalTagged is TaggedJSONSerializer.loads; flask1 reads datetimes as
+// Flask 1.x does.
+func unmarshalTagged(text string, maxDepth int, flask1 bool) (py.Value, error) {
+	hook := untag
+	if flask1 {
+		hook = untagFlask1
+	}
+	v, err := pyjson.UnmarshalString(text, pyjson.DecodeOptions{MaxDepth: maxDepth, Hook: hook})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
@@ -196,6 +202,7 @@ func jsonErr(err error) error {
 type tagEncoder struct {
 	maxDepth int
 	items    []pyjson.Item
+	flask1   bool // refuse Decimal, as Flask 1.x's JSON encoder does
 }
 
 func (e *tagEncoder) encode(dst []byte, v py.Value) ([]byte, error) {
@@ -278,6 +285,9 @@ func (e *tagEncoder) value(dst []byte, v py.Value, depth int) ([]byte, error) {
 		dst, err := appendHTTPDate(dst, x)
 		return append(dst, '"'), err
 	case py.Decimal:
+		if e.flask1 {
+			return dst, fmt.Errorf("%w: object of type Decimal is not JSON serializable (Flask 1.x)", ErrUnsupported)
+		}
 		return pyjson.AppendString(dst, x.String())
 	case *py.Set, *py.ByteArray, py.Time, py.TimeDelta, py.TimeZone, py.Global, *py.Global, *py.Object:
 		if isNilPointer(v) {
@@ -679,6 +689,41 @@ func untagDateTime(v py.Value) (py.Value, error) {
 		return nil, nil
 	}
 	return nil, fmt.Errorf("%s has no attribute 'split'", describe(v))
+}
+
+// untagFlask1 is untag with Flask 1.x's TagDateTime, whose to_python is
+// Werkzeug 1.0's parse_date.
+func untagFlask1(key string, v py.Value) (py.Value, bool, error) {
+	if key != TagDateTime {
+		return untag(key, v)
+	}
+	r, err := untagDateTime1(v)
+	if err != nil {
+		return nil, false, fmt.Errorf("tag %q: %w", key, err)
+	}
+	return r, true, nil
+}
+
+// untagDateTime1 is Werkzeug 1.0's parse_date(value): None for a false
+// value, value.strip() parsed by email.utils.parsedate_tz otherwise.
+func untagDateTime1(v py.Value) (py.Value, error) {
+	if !py.Truthy(v) {
+		return nil, nil
+	}
+	switch x := v.(type) {
+	case string:
+		return parseHTTPDate1(x), nil
+	case py.Markup:
+		return parseHTTPDate1(string(x)), nil
+	case py.Bytes:
+		// parsedate_tz splits bytes too, then compares the first word with
+		// str, which raises TypeError; only blank bytes (no word) give None.
+		if strings.Trim(string(x), " \t\n\r\v\f") == "" {
+			return nil, nil
+		}
+		return nil, errors.New("TypeError: a bytes-like object is required, not 'str'")
+	}
+	return nil, fmt.Errorf("%s has no attribute 'strip'", describe(v))
 }
 
 func describe(v py.Value) string {

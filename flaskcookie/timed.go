@@ -28,6 +28,9 @@ type TimestampSignerOptions struct {
 	// LegacyEpoch writes and reads timestamps as itsdangerous 0.x did,
 	// counted from 2011-01-01 (LegacyEpoch) instead of 1970-01-01.
 	LegacyEpoch bool
+	// AcceptFuture accepts a timestamp later than now, as itsdangerous
+	// before 2.0 does: only the maximum age is checked.
+	AcceptFuture bool
 }
 
 // TimestampSigner is itsdangerous's TimestampSigner: value + "." +
@@ -36,8 +39,9 @@ type TimestampSignerOptions struct {
 // padding. It is safe for concurrent use.
 type TimestampSigner struct {
 	*Signer
-	now   func() time.Time
-	epoch int64
+	now          func() time.Time
+	epoch        int64
+	acceptFuture bool
 }
 
 // NewTimestampSigner returns a timestamp signer for o.
@@ -46,7 +50,7 @@ func NewTimestampSigner(o TimestampSignerOptions) (*TimestampSigner, error) {
 	if err != nil {
 		return nil, err
 	}
-	ts := &TimestampSigner{Signer: s, now: o.Now}
+	ts := &TimestampSigner{Signer: s, now: o.Now, acceptFuture: o.AcceptFuture}
 	if ts.now == nil {
 		ts.now = time.Now
 	}
@@ -146,7 +150,7 @@ func (s *TimestampSigner) checkAge(value []byte, ts uint64, maxAge time.Duration
 		if age > limit {
 			return nil, signedAt, fmt.Errorf("%w: signature age %d > %d seconds", ErrExpired, age, limit)
 		}
-		if age < 0 {
+		if age < 0 && !s.acceptFuture {
 			return nil, signedAt, fmt.Errorf("%w: signature age %d < 0 seconds", ErrFutureTimestamp, age)
 		}
 	}

@@ -95,6 +95,7 @@ func runCookieDecode(e *env, c *command, args []string) error {
 	format := fs.String("format", "repr", "the output `FORMAT`: repr, json or tagged")
 	legacyEpoch := fs.Bool("legacy-epoch", false, "read the timestamps of itsdangerous 0.x (Flask 0.x), counted from 2011")
 	legacySHA512 := fs.Bool("legacy-sha512", false, "also accept cookies signed with HMAC-SHA512 and the django-concat key\nderivation, as itsdangerous 1.1's fallback signer did (Flask 1.x)")
+	flask1 := fs.Bool("flask1", false, "read as Flask 1.x (Werkzeug 1.0, itsdangerous 1.x) does: naive datetimes,\nsignatures from the future accepted")
 	pos, err := e.parse(c, fs, args)
 	if err != nil {
 		return err
@@ -147,6 +148,7 @@ func runCookieDecode(e *env, c *command, args []string) error {
 			Now:                      clock,
 			LegacyEpoch:              *legacyEpoch,
 			LegacySHA512Fallback:     *legacySHA512,
+			Flask1:                   *flask1,
 		})
 		if err != nil {
 			return err
@@ -199,6 +201,7 @@ func runCookieEncode(e *env, c *command, args []string) error {
 	salt := fs.String("salt", flaskcookie.DefaultSalt, "the session interface's `SALT`")
 	timestamp := fs.Int64("timestamp", 0, "sign at `UNIX` seconds (default: now)")
 	legacyEpoch := fs.Bool("legacy-epoch", false, "write the timestamp as itsdangerous 0.x (Flask 0.x) did, counted from 2011")
+	flask1 := fs.Bool("flask1", false, "write as Flask 1.x does, which cannot write a Decimal")
 	from := fs.String("from", "repr", "the input `FORMAT`: repr (a Python literal), tagged (Flask's tagged\nJSON) or json (plain JSON)")
 	pos, err := e.parse(c, fs, args)
 	if err != nil {
@@ -242,7 +245,7 @@ func runCookieEncode(e *env, c *command, args []string) error {
 	default:
 		return fmt.Errorf("invalid session: a session is a dict, not %s", py.TypeName(v))
 	}
-	codec, err := flaskcookie.New(flaskcookie.Options{SecretKey: secret, Salt: append([]byte{}, *salt...), LegacyEpoch: *legacyEpoch})
+	codec, err := flaskcookie.New(flaskcookie.Options{SecretKey: secret, Salt: append([]byte{}, *salt...), LegacyEpoch: *legacyEpoch, Flask1: *flask1})
 	if err != nil {
 		return err
 	}

@@ -59,6 +59,7 @@ func TestCookieDecode(t *testing.T) {
 	expired := sign(t, `{'a': 5}`, key, "cookie-session", ts-2678401)
 	edge := sign(t, `{'a': 6}`, key, "cookie-session", ts-2678400)
 	future := sign(t, `{'a': 7}`, key, "cookie-session", ts+1)
+	dated := sign(t, `{'d': datetime.datetime(2024, 5, 17, 12, 34, 56, tzinfo=datetime.timezone.utc)}`, key, "cookie-session", ts)
 	hexed := sign(t, `{'a': 8}`, binKey, "cookie-session", ts)
 	tampered := login[:len(login)-1] + "A"
 	if tampered == login {
@@ -125,6 +126,9 @@ func TestCookieDecode(t *testing.T) {
 		{"max age 0 turns the check off", "", []string{"--secret-key", "dev", "--now", tsArg, "--max-age", "0", expired}, 0, "{'a': 5}\n", ""},
 		{"max age 0 accepts the future", "", []string{"--secret-key", "dev", "--now", tsArg, "--max-age", "0", future}, 0, "{'a': 7}\n", ""},
 		{"future", "", []string{"--secret-key", "dev", "--now", tsArg, future}, 1, "", "signature timestamp is in the future: signature age -1 < 0 seconds"},
+		{"flask1 accepts the future", "", []string{"--secret-key", "dev", "--now", tsArg, "--flask1", future}, 0, "{'a': 7}\n", ""},
+		{"flask1 naive datetime", "", []string{"--secret-key", "dev", "--now", tsArg, "--flask1", dated}, 0, "{'d': datetime.datetime(2024, 5, 17, 12, 34, 56)}\n", ""},
+		{"aware datetime", "", []string{"--secret-key", "dev", "--now", tsArg, dated}, 0, "{'d': datetime.datetime(2024, 5, 17, 12, 34, 56, tzinfo=datetime.timezone.utc)}\n", ""},
 		{"the clock", "", []string{"--secret-key", "dev", login}, 1, "", "signature expired"},
 		{"negative max age", "", []string{"--secret-key", "dev", "--max-age", "-1", login}, 2, "", "--max-age -1 out of range"},
 		{"huge max age", "", []string{"--secret-key", "dev", "--max-age", "99999999999", login}, 2, "", "out of range"},
@@ -289,6 +293,8 @@ func TestCookieEncode(t *testing.T) {
 		{"legacy epoch", `{'a': 9}`, []string{"--secret-key", "dev", "--timestamp", tsArg, "--legacy-epoch"}, 0, signWith(t, `{'a': 9}`, flaskcookie.Options{SecretKey: []byte("dev"), LegacyEpoch: true}, ts) + "\n", ""},
 		{"legacy epoch before 2011", `{}`, []string{"--secret-key", "dev", "--timestamp", "1000", "--legacy-epoch"}, 1, "", "the session cannot be written as a cookie"},
 		{"timestamp 0", `{}`, []string{"--secret-key", "dev", "--timestamp", "0"}, 0, sign(t, `{}`, []byte("dev"), "cookie-session", 0) + "\n", ""},
+		{"decimal", `{'p': Decimal('1.10')}`, []string{"--secret-key", "dev", "--timestamp", tsArg}, 0, sign(t, `{'p': '1.10'}`, []byte("dev"), "cookie-session", ts) + "\n", ""},
+		{"flask1 decimal", `{'p': Decimal('1.10')}`, []string{"--secret-key", "dev", "--timestamp", tsArg, "--flask1"}, 1, "", "object of type Decimal is not JSON serializable (Flask 1.x)"},
 		{"no key", `{}`, nil, 2, "", "a secret key is required: --secret-key, --secret-key-hex or --secret-key-file"},
 		{"two keys", `{}`, []string{"--secret-key", "a", "--secret-key-file", keyFile}, 2, "", "give one secret key"},
 		{"empty key", `{}`, []string{"--secret-key", ""}, 2, "", "--secret-key is empty"},

@@ -112,8 +112,8 @@ func TestTopLevel(t *testing.T) {
 // of its flags, the synopsis and an example.
 func TestHelpListsEveryFlag(t *testing.T) {
 	flags := map[string][]string{
-		"cookie decode":   {"--secret-key KEY", "--secret-key-hex HEX", "--secret-key-file FILE", "--fallback-key TEXT", "--fallback-key-hex HEX", "--salt SALT", "--max-age SECONDS", "--now UNIX", "--format FORMAT", "--legacy-epoch\n", "--legacy-sha512\n"},
-		"cookie encode":   {"--secret-key KEY", "--secret-key-hex HEX", "--secret-key-file FILE", "--salt SALT", "--timestamp UNIX", "--legacy-epoch\n", "--from FORMAT"},
+		"cookie decode":   {"--secret-key KEY", "--secret-key-hex HEX", "--secret-key-file FILE", "--fallback-key TEXT", "--fallback-key-hex HEX", "--salt SALT", "--max-age SECONDS", "--now UNIX", "--format FORMAT", "--legacy-epoch\n", "--legacy-sha512\n", "--flask1\n"},
+		"cookie encode":   {"--secret-key KEY", "--secret-key-hex HEX", "--secret-key-file FILE", "--salt SALT", "--timestamp UNIX", "--legacy-epoch\n", "--flask1\n", "--from FORMAT"},
 		"convert":         {"--from FORMAT", "--to FORMAT", "--hex\n", "--base64\n", "--strict\n", "--pickle-encoding ENCODING", "--markup-as-str\n"},
 		"session get":     {"--store URL", "--key-prefix PREFIX", "--secret-key KEY", "--secret-key-hex HEX", "--secret-key-file FILE", "--format FORMAT", "--now UNIX"},
 		"session set":     {"--store URL", "--key-prefix PREFIX", "--secret-key KEY", "--compat VERSION", "--serializer FORMAT", "--ttl SECONDS", "--pickle-protocol PROTOCOL", "--markup-as-str\n"},

@@ -129,10 +129,14 @@ def _loads(cookie, key, now, fallbacks=None, lifetime=None, salt=None):
 
 
 @op
-def loads(cookie, key, now, fallbacks=None, lifetime=None, salt=None):
+def loads(cookie, key, now, fallbacks=None, lifetime=None, salt=None, dump=True):
+    """The session Flask loads from cookie (repr), and unless dump is false
+    the tagged JSON Flask writes for it."""
     value, err, msg = _loads(cookie, key, now, fallbacks, lifetime, salt)
     if err:
         return {"error": err, "message": msg}
+    if not dump:
+        return {"repr": repr(value)}
     app = _app(key)
     with app.app_context():
         return {"repr": repr(value), "json": app.session_interface.serializer.dumps(value)}
