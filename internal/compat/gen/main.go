@@ -165,6 +165,7 @@ var cookieChecks = []struct{ check, label string }{
 	{"TestCookieGoToFlask", "Go writes, Flask reads (same bytes)"},
 	{"TestCookieRandomRoundTrip", "random round trips"},
 	{"TestCookieAgeAndTampering", "max age, tampering"},
+	{"TestDateTagMatchesWerkzeug", "datetimes Flask does not write"},
 	{"TestSignerMatchesItsdangerous", "itsdangerous signers"},
 	{"TestCLICookieDecodeFlask", "CLI decode"},
 	{"TestCLICookieEncodeFlask", "CLI encode"},
