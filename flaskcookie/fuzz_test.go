@@ -144,9 +144,6 @@ func checkLoad(t *testing.T, c *Codec, cookie string, d *py.Dict, decodeErr erro
 	}
 }
 
-// FuzzUnmarshalTagged reads fuzzed tagged JSON: no panic, an error wraps
-// ErrMalformed or ErrPayloadTooLarge, and what reads and writes again reads
-// to the same text.
 // flask1RoundTrip decodes cookie as Flask 1.x does: an error is one of the
 // package's, and a session encodes to a cookie that decodes to a session
 // that encodes to the same cookie.
@@ -174,6 +171,9 @@ func flask1RoundTrip(t *testing.T, c *Codec, cookie string) {
 	}
 }
 
+// FuzzUnmarshalTagged reads fuzzed tagged JSON: no panic, an error wraps
+// ErrMalformed or ErrPayloadTooLarge, and what reads and writes again reads
+// to the same text.
 func FuzzUnmarshalTagged(f *testing.F) {
 	_, jsons := seedCookies(f)
 	for _, j := range jsons {
