@@ -102,10 +102,10 @@ func appendTimestamp(dst []byte, ts uint64) []byte {
 // maxAge is the maximum age in whole seconds (a fraction is dropped, as
 // Flask's int(total_seconds())): a signature exactly maxAge old is still
 // valid, an older one fails with ErrExpired, and one from the future with
-// ErrFutureTimestamp; NoMaxAge (any negative duration) turns both checks
-// off. A bad or missing signature or timestamp fails with ErrBadSignature,
-// and a timestamp beyond the year 9999 with ErrMalformed (Python raises
-// ValueError for it).
+// ErrFutureTimestamp (unless AcceptFuture was set); NoMaxAge (any negative
+// duration) turns both checks off. A bad or missing signature or timestamp
+// fails with ErrBadSignature, and a timestamp beyond the year 9999 with
+// ErrMalformed (Python raises ValueError for it).
 func (s *TimestampSigner) Unsign(signed []byte, maxAge time.Duration) (value []byte, signedAt time.Time, err error) {
 	msg, err := s.Signer.Unsign(signed)
 	if err != nil {
@@ -136,8 +136,8 @@ func (s *TimestampSigner) splitTimestamp(msg []byte) ([]byte, uint64, error) {
 	return msg[:i], ts, nil
 }
 
-// checkAge applies the age checks of itsdangerous 2.x to a verified
-// timestamp.
+// checkAge applies the age checks of itsdangerous 2.x (1.x's with
+// AcceptFuture) to a verified timestamp.
 func (s *TimestampSigner) checkAge(value []byte, ts uint64, maxAge time.Duration) ([]byte, time.Time, error) {
 	if ts > math.MaxInt64-uint64(s.epoch) || int64(ts)+s.epoch > maxTimestamp {
 		return nil, time.Time{}, fmt.Errorf("%w: timestamp %d is beyond the year 9999", ErrMalformed, ts)
