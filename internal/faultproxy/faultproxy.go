@@ -247,8 +247,8 @@ func (p *Proxy) serve(ln net.Listener) {
 		// is refused too: reset, as Refuse resets the open ones.
 		if mode == Reset || mode == Refuse || p.ln != ln {
 			p.mu.Unlock()
+			p.resets.Add(1) // before the client can see the reset
 			rst(c)
-			p.resets.Add(1)
 			continue
 		}
 		l := &link{client: c, done: make(chan struct{}), budget: -1}
