@@ -55,24 +55,52 @@ func TestFaultFileDiskFull(t *testing.T) {
 	r, store := fileRig(t, dir)
 	r.row.Scenario = "filesystem store, disk full (tmpfs)"
 	ss := r.logins(3)
-	filler := filepath.Join(dir, "filler")
-	f, err := os.Create(filler)
-	must(t, err)
-	chunk := bytes.Repeat([]byte{'x'}, 4096)
-	for {
-		if _, err := f.Write(chunk); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatal(err)
-			}
-			break
-		}
+	fillers := filepath.Join(dir, "filler")
+	must(t, os.Mkdir(fillers, 0o700))
+	// The disk is filled again before each request: the pages a tmpfs
+	// frees (an old file replaced, a failed write's temporary file) may be
+	// returned a moment later, between two requests.
+	for _, s := range ss {
+		fill(t, fillers)
+		r.faulty(s, "GET", "/read")
+		fill(t, fillers)
+		r.faulty(s, "POST", "/incr")
 	}
-	f.Close()
-	r.hammer(ss)
 	r.intact(ss)
 	leftovers(t, store)
-	must(t, os.Remove(filler))
+	must(t, os.RemoveAll(fillers))
 	r.resume(ss)
+}
+
+// fill writes files in dir until the filesystem has no room left for a
+// byte: 4 KiB chunks, then files of one byte, which take a page each.
+func fill(t *testing.T, dir string) {
+	t.Helper()
+	chunk := bytes.Repeat([]byte{'x'}, 4096)
+	f, err := os.CreateTemp(dir, "big")
+	if err == nil {
+		for err == nil {
+			_, err = f.Write(chunk)
+		}
+		f.Close()
+	}
+	if !errors.Is(err, syscall.ENOSPC) {
+		t.Fatal(err)
+	}
+	for range 1024 {
+		g, err := os.CreateTemp(dir, "small")
+		if err == nil {
+			_, err = g.Write([]byte{'x'})
+			g.Close()
+		}
+		if errors.Is(err, syscall.ENOSPC) {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Fatal("1024 files of one byte and still room")
 }
 
 // TestFaultFileReadOnly: the directory becomes read-only (the filesystem
