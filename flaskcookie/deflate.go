@@ -29,6 +29,7 @@ const (
 	zMaxDist   = zWSize - zMinLook
 	zTooFar    = 4096
 	zWinInit   = zMaxMatch
+	zSpan      = 512          // a power of two above zMaxMatch + 1
 	zLitBufs   = 1 << (8 + 6) // lit_bufsize for memLevel 8
 	zSymEnd    = zLitBufs - 1 // symbols in a block at most (sym_end / 3)
 
@@ -155,50 +156,53 @@ func nextUsed(used *[5]uint64, n, limit int) int {
 
 // zDeflater is the state of one compression, reused through a pool.
 type zDeflater struct {
-	window [2*zWSize + zMaxMatch + 8]byte
-	// head holds positions plus base: a value below base is NIL, so that
-	// raising base for each compression clears it without touching it.
-	// prev holds the positions themselves, 0 for NIL, as zlib's (it is
-	// written before it is read), in half the memory, which the chain
-	// walks of longestMatch read at random.
-	prev [zWSize]uint16
-	head [zHashSize]uint32
-	base uint32
+	// The fields that hold pointers come first: the collector scans a
+	// pooled deflater up to its last pointer only, not its windows.
+	in                   []byte
+	sym                  []uint32 // the block's symbols: distance<<8 | literal or length-3
+	out                  []byte
+	lDesc, dDesc, blDesc zTreeDesc
 
-	in        []byte
 	highWater int
 
 	strstart, lookahead, matchStart, blockStart int
 	insH                                        uint
 	insert                                      int
 
-	dynL                 [zHeapSize]zCode
-	dynD                 [2*zDCodes + 1]zCode
-	blTree               [2*zBLCodes + 1]zCode
-	lDesc, dDesc, blDesc zTreeDesc
-
-	heap    [zHeapSize]int    // the nodes in the order buildTree took them, from heapMax
-	pq      [zHeapSize]uint64 // buildTree's priority queue
-	heapMax int
-	blCount [zMaxBits + 1]int
-
-	// The codes that describe the trees of a dynamic block, from scanTree
-	// to sendTrees: at most one per length.
-	blOps [zLCodes + zDCodes]uint16
-	nOps  int
-
-	sym     []uint32 // the block's symbols: distance<<8 | literal or length-3
 	optLen  uint64
 	statLen uint64
-
-	out    []byte
-	bitBuf uint64
-	bitN   uint
+	bitBuf  uint64
+	bitN    uint
 
 	// limited has a bit for each kind of tree (1 literal/length, 2
 	// distance, 4 code length) whose lengths zlib's overflow path limited
 	// in this compression, for the tests that check that path.
 	limited uint8
+
+	heapMax int
+	blCount [zMaxBits + 1]int
+	// The codes that describe the trees of a dynamic block, from scanTree
+	// to sendTrees: at most one per length.
+	blOps [zLCodes + zDCodes]uint16
+	nOps  int
+
+	dynL   [zHeapSize]zCode
+	dynD   [2*zDCodes + 1]zCode
+	blTree [2*zBLCodes + 1]zCode
+	heap   [zHeapSize]int  // the nodes in the order buildTree took them, from heapMax
+	pq     [zPQSize]uint64 // buildTree's priority queue, 1-based
+
+	// head holds positions plus base: a value below base is NIL, so that
+	// raising base for each compression clears it without touching it.
+	// prev holds the positions themselves, 0 for NIL, as zlib's (it is
+	// written before it is read), in half the memory, which the chain
+	// walks of longestMatch read at random.
+	base uint32
+	prev [zWSize]uint16
+	head [zHashSize]uint32
+	// window has zSpan bytes after any position below 2*zWSize, so that
+	// longestMatch reads a candidate through a fixed-size view.
+	window [2*zWSize + zSpan]byte
 }
 
 var zDeflaters = sync.Pool{New: func() any {
@@ -325,29 +329,35 @@ func (d *zDeflater) longestMatch(cur, scan, prevLength, lookahead, matchStart in
 		limit = scan - zMaxDist
 	}
 	w, prev := &d.window, &d.prev
+	// Every string is read through a view of zSpan bytes (cur and scan
+	// are below 2*zWSize, bestLen at most zMaxMatch), and indexed modulo
+	// zSpan: no bounds checks in the walk.
+	s := (*[zSpan]byte)(w[uint16(scan):])
 	// The last two bytes of the best match so far and the first two of
 	// the string: a candidate is compared on those first, as in zlib.
-	end0, end1 := w[scan+bestLen-1], w[scan+bestLen]
-	start0, start1 := w[scan], w[scan+1]
+	e := bestLen - 1
+	end0, end1 := s[e&(zSpan-1)], s[(e+1)&(zSpan-1)]
+	start0, start1 := s[0], s[1]
 	if prevLength >= zGoodLength {
 		chain >>= 2
 	}
 	if nice > lookahead {
 		nice = lookahead
 	}
-	// The string from its fourth byte: the third bytes are equal since
-	// the hashes are, and zlib compares the rest up to 258.
-	rest := w[scan+3 : scan+zMaxMatch]
 	for {
-		if w[cur+bestLen-1] == end0 && w[cur+bestLen] == end1 && w[cur] == start0 && w[cur+1] == start1 {
-			n := 3 + matchLen(rest, w[cur+3:cur+zMaxMatch])
+		c := (*[zSpan]byte)(w[uint16(cur):])
+		if c[e&(zSpan-1)] == end0 && c[(e+1)&(zSpan-1)] == end1 && c[0] == start0 && c[1] == start1 {
+			// The third bytes are equal since the hashes are; zlib
+			// compares the rest up to zMaxMatch.
+			n := 3 + matchLen((*[zMaxMatch - 3]byte)(s[3:]), (*[zMaxMatch - 3]byte)(c[3:]))
 			if n > bestLen {
 				matchStart = cur
 				bestLen = n
 				if n >= nice {
 					break
 				}
-				end0, end1 = w[scan+bestLen-1], w[scan+bestLen]
+				e = bestLen - 1
+				end0, end1 = s[e&(zSpan-1)], s[(e+1)&(zSpan-1)]
 			}
 		}
 		cur = int(prev[cur&zWMask]) // 0 for NIL
@@ -362,12 +372,10 @@ func (d *zDeflater) longestMatch(cur, scan, prevLength, lookahead, matchStart in
 	return min(bestLen, lookahead), matchStart
 }
 
-// matchLen returns the length of the common prefix of a and b, which have
-// the same length.
-func matchLen(a, b []byte) int {
-	b = b[:len(a)]
+// matchLen returns the length of the common prefix of a and b.
+func matchLen(a, b *[zMaxMatch - 3]byte) int {
 	n := 0
-	for ; n+8 <= len(a); n += 8 {
+	for ; n <= len(a)-8; n += 8 {
 		if x := binary.LittleEndian.Uint64(a[n:]) ^ binary.LittleEndian.Uint64(b[n:]); x != 0 {
 			return n + bits.TrailingZeros64(x)/8
 		}
@@ -538,13 +546,17 @@ func (d *zDeflater) trFlushBlock(buf []byte, storedLen int, last bool) {
 // nodes as zlib does, ties included (they fall to the heap's positions).
 const pqNodeBits = 16
 
+// zPQSize is the size of buildTree's queue: a power of two above zLCodes,
+// so that a masked index needs no bounds check.
+const zPQSize = 512
+
 func pqEntry(freq uint16, depth uint64, node int) uint64 {
 	return (uint64(freq)<<8|depth)<<pqNodeBits | uint64(node)
 }
 
 // pqDownHeap is zlib's pqdownheap: it restores the heap property from
 // index k of the n entries of pq (1-based).
-func pqDownHeap(pq *[zHeapSize]uint64, n, k int) {
+func pqDownHeap(pq *[zPQSize]uint64, n, k int) {
 	v := pq[k]
 	for j := 2 * k; j <= n; j = 2 * k {
 		if j < n && pq[j+1]>>pqNodeBits <= pq[j]>>pqNodeBits {
@@ -567,12 +579,15 @@ func (d *zDeflater) buildTree(desc *zTreeDesc) {
 	maxCode, n := -1, 0
 	// The symbols with a frequency. zlib zeroes the lengths of the others
 	// here; initBlock zeroed every node of the block already.
+	// Each symbol is written at n+1, and kept by counting it: no branch
+	// to mispredict on which symbols occur.
 	for i, c := range tree[:elems] {
-		if c.freq != 0 {
-			n++
-			pq[n] = pqEntry(c.freq, 0, i)
-			maxCode = i
-		}
+		f := uint64(c.freq)
+		pq[(n+1)&(zPQSize-1)] = pqEntry(c.freq, 0, i)
+		n += int((f | -f) >> 63) // 1 if f != 0
+	}
+	if n > 0 {
+		maxCode = int(pq[n] & (1<<pqNodeBits - 1))
 	}
 	// At least two codes, as zlib forces them.
 	for n < 2 {
