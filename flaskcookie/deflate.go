@@ -534,9 +534,10 @@ func (d *zDeflater) trFlushBlock(buf []byte, storedLen int, last bool) {
 		d.sendAllTrees(d.lDesc.maxCode+1, d.dDesc.maxCode+1, maxBLIndex+1)
 		d.compressBlock(d.dynL[:], d.dynD[:])
 	}
-	d.initBlock()
 	if last {
-		d.windup()
+		d.windup() // (the next compression starts with initBlock)
+	} else {
+		d.initBlock()
 	}
 }
 
