@@ -68,10 +68,38 @@ func inflate(dst, src []byte, limit int) ([]byte, error) {
 // symbols in code order for decoding longer codes (and codes near the end
 // of the input) bit by bit.
 type huffman struct {
-	table  [hTableSize]uint16 // symbol<<4 | length, or 0
+	table  [hTableSize]uint32 // hInfo of the symbol | symbol<<4 | length, or 0
 	count  [16]uint16         // the number of codes of each length
 	symbol [288]uint16        // the symbols by code length, then value
 }
+
+// A table entry holds the code length in its low 4 bits and the symbol in
+// the next 9 (hSymShift, hSymMask); for a length or distance symbol, also
+// the number of extra bits (hExtraShift) and the base value (hBaseShift)
+// they add to, so that decoding a match takes no lookup beyond the entry.
+const (
+	hSymShift   = 4
+	hSymMask    = 1<<9 - 1
+	hExtraShift = 13
+	hBaseShift  = 17
+)
+
+// hInfo holds, for each symbol of a kind of code, the extra bits and base
+// of its table entries: litInfo for literal/length codes, distInfo for
+// distance codes, and noInfo (zeros) for the code length code.
+type hInfo [288]uint32
+
+var noInfo hInfo
+
+var litInfo, distInfo = func() (l, d hInfo) {
+	for i := range lenBase {
+		l[257+i] = uint32(lenExtra[i])<<hExtraShift | uint32(lenBase[i])<<hBaseShift
+	}
+	for i := range distBase {
+		d[i] = uint32(distExtra[i])<<hExtraShift | distBase[i]<<hBaseShift
+	}
+	return l, d
+}()
 
 // The table is indexed by the next 9 bits of input, whatever the longest
 // code: a code of l bits fills every index whose low l bits are its
@@ -86,17 +114,17 @@ const (
 // inflate_table does on an over-subscribed code, and on an incomplete one
 // unless allowed (a distance or literal code with a single code of length
 // 1, or none).
-func (h *huffman) build(lengths []uint8, allowSingle bool) error {
+func (h *huffman) build(lengths []uint8, allowSingle bool, info *hInfo) error {
 	clear(h.count[:])
 	for _, l := range lengths {
 		h.count[l&15]++
 	}
-	return h.buildCounted(lengths, allowSingle)
+	return h.buildCounted(lengths, allowSingle, info)
 }
 
 // buildCounted is build with h.count already holding the histogram of
 // lengths.
-func (h *huffman) buildCounted(lengths []uint8, allowSingle bool) error {
+func (h *huffman) buildCounted(lengths []uint8, allowSingle bool, info *hInfo) error {
 	h.count[0] = 0
 	left, maxLen := 1, 0
 	for l := 1; l <= 15; l++ {
@@ -136,7 +164,8 @@ func (h *huffman) buildCounted(lengths []uint8, allowSingle bool) error {
 		clear(table[:])
 		if maxLen == 1 {
 			for k := 0; k < hTableSize; k += 2 {
-				table[k] = h.symbol[0]<<4 | 1
+				sym := h.symbol[0]
+				table[k] = info[sym%288] | uint32(sym)<<hSymShift | 1
 			}
 		}
 		return nil
@@ -160,7 +189,8 @@ func (h *huffman) buildCounted(lengths []uint8, allowSingle bool) error {
 	code, k := 0, 0
 	for {
 		for n := int(h.count[l]); n > 0; n-- {
-			table[code] = h.symbol[k]<<4 | uint16(l)
+			sym := h.symbol[k]
+			table[code] = info[sym%288] | uint32(sym)<<hSymShift | uint32(l)
 			k++
 			if code == end-1 {
 				// The last code of the table: all ones.
@@ -208,14 +238,14 @@ func fixedTables() {
 			l[i] = 8
 		}
 	}
-	fixedLit.build(l, false)
+	fixedLit.build(l, false, &litInfo)
 	// Codes 30 and 31 exist in the fixed code but are invalid; decoding
 	// them is caught by the symbol range check.
 	d := fixedDistLens[:32]
 	for i := range d {
 		d[i] = 5
 	}
-	fixedDist.build(d, false)
+	fixedDist.build(d, false, &distInfo)
 }
 
 // inflater is the state of one decompression.
@@ -288,7 +318,7 @@ func (f *inflater) decode(h *huffman) (int, error) {
 		if l := uint(e & 15); l <= f.nbits {
 			f.bits >>= l
 			f.nbits -= l
-			return int(e >> 4), nil
+			return int(e >> hSymShift & hSymMask), nil
 		}
 	}
 	return f.decodeSlow(h)
@@ -447,7 +477,7 @@ func (f *inflater) dynamic() error {
 		}
 		cl[clenOrder[i]] = uint8(b)
 	}
-	if err := f.clen.build(cl[:], false); err != nil {
+	if err := f.clen.build(cl[:], false, &noInfo); err != nil {
 		return errZCodeLens
 	}
 	// The lengths of both codes, counted as they come: a repeat may run
@@ -479,7 +509,7 @@ func (f *inflater) dynamic() error {
 		l := uint(e & 15)
 		bits >>= l
 		nbits -= l
-		sym := int(e >> 4)
+		sym := int(e >> hSymShift) // no info bits above the symbol
 		if sym < 16 {
 			lens[i] = uint8(sym)
 			if i < nlen {
@@ -560,10 +590,10 @@ func (f *inflater) dynamic() error {
 	if lens[256] == 0 {
 		return errZNoEnd
 	}
-	if err := f.lit.buildCounted(lens[:nlen], true); err != nil {
+	if err := f.lit.buildCounted(lens[:nlen], true, &litInfo); err != nil {
 		return errZLitLens
 	}
-	if err := f.dist.buildCounted(lens[nlen:], true); err != nil {
+	if err := f.dist.buildCounted(lens[nlen:], true, &distInfo); err != nil {
 		return errZDistLens
 	}
 	return nil
@@ -656,13 +686,13 @@ func (f *inflater) codes(out []byte, lit, dist *huffman) ([]byte, error) {
 				return buf[:o], errZLitCode
 			}
 			pos, bits, nbits = f.pos, f.bits, f.nbits
-			e = uint16(sym) << 4 // length 0: no bits left to drop
+			e = litInfo[sym%288] | uint32(sym)<<hSymShift // length 0: no bits left to drop
 		} else {
 			l := uint(e & 15)
 			bits >>= l
 			nbits -= l
 		}
-		sym := int(e >> 4)
+		sym := int(e >> hSymShift & hSymMask)
 		if sym < 256 {
 			buf[o] = byte(sym)
 			o++
@@ -672,12 +702,11 @@ func (f *inflater) codes(out []byte, lit, dist *huffman) ([]byte, error) {
 			f.pos, f.bits, f.nbits = pos, bits, nbits
 			return buf[:o], nil
 		}
-		sym -= 257
-		if sym >= 29 {
+		if sym-257 >= 29 {
 			return buf[:o], errZLitCode
 		}
-		eb := uint(lenExtra[sym])
-		n := int(lenBase[sym]) + int(bits&(1<<eb-1))
+		eb := uint(e >> hExtraShift & 15)
+		n := int(e>>hBaseShift) + int(bits&(1<<eb-1))
 		bits >>= eb
 		nbits -= eb
 		e = dt[bits&hTableMask]
@@ -688,18 +717,17 @@ func (f *inflater) codes(out []byte, lit, dist *huffman) ([]byte, error) {
 				return buf[:o], errZDistCode
 			}
 			pos, bits, nbits = f.pos, f.bits, f.nbits
-			e = uint16(ds) << 4
+			e = distInfo[ds%288] | uint32(ds)<<hSymShift
 		} else {
 			l := uint(e & 15)
 			bits >>= l
 			nbits -= l
 		}
-		ds := int(e >> 4)
-		if ds >= 30 {
+		if e>>hSymShift&hSymMask >= 30 {
 			return buf[:o], errZDistCode
 		}
-		eb = uint(distExtra[ds])
-		d := int(distBase[ds]) + int(bits&(1<<eb-1))
+		eb = uint(e >> hExtraShift & 15)
+		d := int(e>>hBaseShift) + int(bits&(1<<eb-1))
 		bits >>= eb
 		nbits -= eb
 		if d > o-start {
