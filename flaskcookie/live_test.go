@@ -310,6 +310,12 @@ func TestInflateMatchesPython(t *testing.T) {
 		[]byte{0x78, 0x9c, 0x03, 0x00, 0, 0, 0, 2},                              // bad checksum
 		[]byte{0x78, 0x9c},
 		[]byte{0x79, 0x9c, 0x03, 0x00, 0, 0, 0, 1},
+		// The ends of the fixed code (TestInflateFixedCodeEdges).
+		fixedStream(bytes.Repeat([]byte("a"), 259), func(w *fixedBlock) { w.lit('a'); w.lit(285); w.code(0, 5); w.lit(256) }),
+		fixedStream(nil, func(w *fixedBlock) { w.lit(286); w.bits(0, 64) }),
+		fixedStream(nil, func(w *fixedBlock) { w.lit(287) }),
+		fixedStream(nil, func(w *fixedBlock) { w.lit('a'); w.lit(257); w.code(30, 5); w.bits(0, 64) }),
+		fixedStream(nil, func(w *fixedBlock) { w.lit('a'); w.lit(257); w.code(31, 5) }),
 	)
 	var items []string
 	for _, z := range streams {
