@@ -133,7 +133,9 @@ func parseHTTPDate1(s string) py.Value {
 	if p.tz == 0 {
 		return dt
 	}
-	// datetime - timedelta(seconds=tz), within years 1 to 9999.
+	// datetime - timedelta(seconds=tz), within years 1 to 9999. An offset
+	// wider than that range is out of it whatever the date, and is
+	// refused first so that the subtraction cannot overflow.
 	const first, last = -62135596800, 253402300799 // 0001-01-01, 9999-12-31 23:59:59 UTC
 	if p.tz > last-first || p.tz < first-last {
 		return nil
