@@ -21,6 +21,7 @@ import (
 	"github.com/flaskbridge/flaskbridge/flasksession/storeurl"
 	"github.com/flaskbridge/flaskbridge/internal/pyharness"
 	"github.com/flaskbridge/flaskbridge/internal/services"
+	"github.com/flaskbridge/flaskbridge/internal/tamper"
 )
 
 // `flaskbridge session` against real Flask-Session apps: sessions that
@@ -330,7 +331,7 @@ func TestCLISessionGetFlaskSession(t *testing.T) {
 			t.Errorf("get -: exit %d %s", r.code, r.stderr)
 		}
 		if c.signed {
-			bad := cookie[:len(cookie)-2] + "xx"
+			bad := tamper.Signature(cookie)
 			r := runCLI(t, bin, nil, append(c.flags("get"), "--", bad)...)
 			if r.code != 1 || !strings.Contains(r.stderr, "bad session id signature") {
 				t.Errorf("tampered cookie: exit %d %s", r.code, r.stderr)

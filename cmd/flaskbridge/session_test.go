@@ -26,6 +26,7 @@ import (
 	"github.com/flaskbridge/flaskbridge/flasksession/sqlstore"
 	"github.com/flaskbridge/flaskbridge/flasksession/storeurl"
 	"github.com/flaskbridge/flaskbridge/internal/services"
+	"github.com/flaskbridge/flaskbridge/internal/tamper"
 	"github.com/flaskbridge/flaskbridge/msgspec"
 	"github.com/flaskbridge/flaskbridge/pickle"
 	"github.com/flaskbridge/flaskbridge/py"
@@ -327,7 +328,7 @@ func TestSessionTamperedNeverReachesStore(t *testing.T) {
 	good, _ := flasksession.SignID("k", "abc")
 	store := "redis://" + addr + "?max_retries=-1"
 	bad := []string{
-		good[:len(good)-1] + "A",            // signature
+		tamper.Signature(good),              // signature
 		"abd" + good[3:],                    // id
 		"abc",                               // unsigned
 		"abc.",                              // empty signature

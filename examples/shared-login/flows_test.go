@@ -19,6 +19,7 @@ import (
 
 	"github.com/flaskbridge/flaskbridge/examples/shared-login/sharedlogin"
 	"github.com/flaskbridge/flaskbridge/internal/pyharness"
+	"github.com/flaskbridge/flaskbridge/internal/tamper"
 )
 
 const userAgent = "Mozilla/5.0 (X11; Linux x86_64) shared-login-test"
@@ -196,7 +197,7 @@ func TestFlows(t *testing.T) {
 			form = c.get(base + "/notes/new")
 			for _, bad := range []struct{ token, reason string }{
 				{form.csrf + "x", "The CSRF token is invalid."},
-				{form.csrf[:len(form.csrf)-2] + "AA", "The CSRF token is invalid."},
+				{tamper.Signature(form.csrf), "The CSRF token is invalid."},
 				{"", "The CSRF token is missing."},
 				{other.csrf, "The CSRF tokens do not match."},
 			} {
