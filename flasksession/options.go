@@ -214,15 +214,24 @@ type Options struct {
 	// the entry's expiry is extended in the same round trip as the load
 	// (a pipelined GETRANGE and EXPIRE), and Commit of an unchanged session
 	// then has nothing left to do in the store: one round trip per request
-	// that only reads the session instead of two. What it gives up, and
-	// why it is off by default: an entry removed while the request runs (a
-	// logout elsewhere) is still not written back, but Commit no longer
-	// sees the removal, so it reports Touched and sets the cookie instead
-	// of reporting Gone and setting none (see Commit); and the expiry is
-	// extended before the session is decoded, so it is extended also for
-	// a stored session that turns out not to be permanent, or too large to
-	// open, where Flask-Session would leave it. With another store the
-	// option changes nothing.
+	// that only reads the session instead of two. The expiry is extended
+	// before the session is decoded, as Flask-Session 0.7+ and 0.3 to 0.5
+	// extend it for every session they open (they write the entry back
+	// whether the session is permanent or not, 0.3 to 0.5 even without
+	// SESSION_REFRESH_EACH_REQUEST); 0.6 refreshes permanent sessions only,
+	// so under Compat06 the option changes nothing. An entry too large to
+	// open (MaxValueSize), or one Flask-Session would take for no session
+	// (an empty value, or, 0.6+, one holding only "_permanent"), has its
+	// expiry extended all the same.
+	//
+	// What the option gives up, and why it is off by default: an entry
+	// removed while the request runs (a logout elsewhere) is still not
+	// written back, but Commit no longer sees the removal, so it reports
+	// Touched and sets the cookie instead of reporting Gone and setting
+	// none (see Commit). Without the option the same can happen to a
+	// removal that lands between Commit's EXPIRE and the response; the
+	// option widens that window to the whole request. With another store
+	// the option changes nothing.
 	RefreshOnLoad bool
 }
 
@@ -287,7 +296,9 @@ func (o *Options) resolve() (config, error) {
 		maxValueSize:   o.MaxValueSize,
 		now:            o.Now,
 		merge:          o.MergeWrites,
-		refreshOnLoad:  o.RefreshOnLoad && boolOr(o.RefreshEachRequest, true),
+		// 0.6 refreshes only permanent sessions, which the load cannot
+		// tell before decoding.
+		refreshOnLoad: o.RefreshOnLoad && boolOr(o.RefreshEachRequest, true) && o.Compat != Compat06,
 	}
 	if c.compat < Compat08 || c.compat > Compat05 {
 		return c, fmt.Errorf("%w: unknown Compat %d", ErrConfig, int(c.compat))

@@ -36,7 +36,7 @@ func (m *loadToucher) LoadTouch(ctx context.Context, key string, max int, ttl ti
 // beside every Flask-Session line.
 func TestRefreshOnLoad(t *testing.T) {
 	ctx := context.Background()
-	for _, compat := range []flasksession.Compat{flasksession.Compat08, flasksession.Compat06, flasksession.Compat05} {
+	for _, compat := range []flasksession.Compat{flasksession.Compat08, flasksession.Compat05} {
 		t.Run(compat.String(), func(t *testing.T) {
 			st := &loadToucher{memStore: newMem()}
 			m := newManager(t, st, flasksession.Options{Compat: compat, RefreshOnLoad: true})
@@ -97,8 +97,9 @@ func TestRefreshOnLoad(t *testing.T) {
 	}
 }
 
-// TestRefreshOnLoadOff: without SESSION_REFRESH_EACH_REQUEST, or with a
-// store that is not a LoadToucher, the option changes nothing.
+// TestRefreshOnLoadOff: without SESSION_REFRESH_EACH_REQUEST, under
+// Compat06, or with a store that is not a LoadToucher, the option changes
+// nothing.
 func TestRefreshOnLoadOff(t *testing.T) {
 	ctx := context.Background()
 	st := &loadToucher{memStore: newMem()}
@@ -110,6 +111,21 @@ func TestRefreshOnLoadOff(t *testing.T) {
 	s, err := m.Open(ctx, m.CookieValue(sid))
 	if err != nil || !s.Found() || st.loadTouches != 0 {
 		t.Fatalf("open without refresh: %v, %d load-touches", err, st.loadTouches)
+	}
+
+	// 0.6 extends the expiry of permanent sessions only, which the load
+	// cannot tell.
+	m = newManager(t, st, flasksession.Options{RefreshOnLoad: true, Compat: flasksession.Compat06})
+	if err := m.Write(ctx, sid, py.DictOf("_permanent", true, "user_id", int64(1))); err != nil {
+		t.Fatal(err)
+	}
+	s, err = m.Open(ctx, m.CookieValue(sid))
+	if err != nil || !s.Found() || st.loadTouches != 0 {
+		t.Fatalf("open under 0.6: %v, %d load-touches", err, st.loadTouches)
+	}
+	s.Get("user_id")
+	if out, err := m.Commit(ctx, s); err != nil || !out.Touched || st.touches != 1 {
+		t.Fatalf("commit under 0.6: %+v, %v, %d touches", out, err, st.touches)
 	}
 
 	plain := newMem()

@@ -9,7 +9,9 @@ import (
 )
 
 // RefreshOnLoad runs a Manager with Options.RefreshOnLoad beside the
-// Python app, for a store that is a LoadToucher: opening a session extends
+// Python app, for a store that is a LoadToucher: a session that is not
+// permanent has its expiry extended where Python extends it (not under
+// 0.6, where the option changes nothing); opening a session extends
 // its expiry at once and Read does not; an unchanged session is committed
 // without asking the store again, so a write Python made meanwhile stays;
 // a changed one is written and Python reads it; a Python logout during a
@@ -28,12 +30,66 @@ func RefreshOnLoad(t *testing.T, c Case) {
 	w := p.Request(t, map[string]any{"set": "{'user_id': 1, 'step': 'python-1'}"})
 	cookie := w.Cookie(t, m.CookieName()).Value
 	key := m.Key(w.After.SID)
-	age := func() {
+	ageKey := func(key string) {
 		t.Helper()
 		if _, err := toucher.Touch(ctx, key, 5*time.Second); err != nil {
 			t.Fatal(err)
 		}
 		checkTTL(t, ttler, key, 5*time.Second)
+	}
+	age := func() { t.Helper(); ageKey(key) }
+	ttlOf := func(key string) time.Duration {
+		t.Helper()
+		ttl, found, err := ttler.TTL(ctx, key)
+		if err != nil || !found {
+			t.Fatalf("TTL(%q): %v %v", key, found, err)
+		}
+		return ttl
+	}
+
+	// A session that is not permanent: a request that only reads it
+	// extends its expiry on the Go side exactly where it does on the
+	// Python side (0.7+ and 0.3 to 0.5: always; 0.6: never, and there the
+	// option changes nothing).
+	np := p.Request(t, map[string]any{"set": "{'user_id': 2}", "permanent": false})
+	npCookie := np.Cookie(t, m.CookieName()).Value
+	npKey := m.Key(np.After.SID)
+	ageKey(npKey)
+	p.Request(t, map[string]any{"cookie": npCookie})
+	pyExtended := ttlOf(npKey) > time.Minute
+	if want := c.Venv.Compat != flasksession.Compat06; pyExtended != want {
+		t.Fatalf("Flask-Session extends the expiry of a session that is not permanent: %v, want %v", pyExtended, want)
+	}
+	ageKey(npKey)
+	s, err := m.Open(ctx, npCookie)
+	if err != nil || !s.Found() {
+		t.Fatalf("open of the session that is not permanent: %v", err)
+	}
+	if goExtended := ttlOf(npKey) > time.Minute; goExtended != pyExtended {
+		t.Fatalf("Go's load extends the expiry of a session that is not permanent: %v; Python: %v", goExtended, pyExtended)
+	}
+	s.Get("user_id")
+	if _, err := m.Commit(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if goExtended := ttlOf(npKey) > time.Minute; goExtended != pyExtended {
+		t.Fatalf("after Commit, Go extended the expiry of a session that is not permanent: %v; Python: %v", goExtended, pyExtended)
+	}
+	if c.Venv.Compat == flasksession.Compat06 {
+		// The option changes nothing: the load of a permanent session
+		// leaves its expiry, and Commit extends it through the store.
+		age()
+		s, err := m.Open(ctx, cookie)
+		if err != nil || !s.Found() {
+			t.Fatalf("open: %v", err)
+		}
+		checkTTL(t, ttler, key, 5*time.Second)
+		s.Get("user_id")
+		if out, err := m.Commit(ctx, s); err != nil || !out.Touched {
+			t.Fatalf("commit: %+v %v", out, err)
+		}
+		checkTTL(t, ttler, key, Lifetime)
+		return
 	}
 
 	// Read only reads.
@@ -45,7 +101,7 @@ func RefreshOnLoad(t *testing.T, c Case) {
 
 	// Open extends the expiry; Python writes while the Go request runs;
 	// Go's Commit of the unchanged session leaves Python's write alone.
-	s, err := m.Open(ctx, cookie)
+	s, err = m.Open(ctx, cookie)
 	if err != nil {
 		t.Fatal(err)
 	}
