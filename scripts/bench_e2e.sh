@@ -5,9 +5,10 @@
 # session cookie, the same connections and the same duration, on the
 # session-reading route GET /profile (Flask-Login's login_required, the
 # user, the notes and flashed messages from the session, a CSRF token).
-# The Go front runs twice: as config.toml sets it, and with
-# SHARED_LOGIN_REFRESH_ON_LOAD (flasksession.Options.RefreshOnLoad: one
-# Redis round trip per request instead of two).
+# The Go front runs twice: as config.toml sets it (with
+# SHARED_LOGIN_REFRESH_ON_LOAD, flasksession.Options.RefreshOnLoad: one
+# Redis round trip per request that only reads the session), and with it
+# off (the library's default: two round trips).
 #
 #   scripts/bench_e2e.sh OUTDIR
 #
@@ -17,7 +18,7 @@
 # the session keys go to this database of the test Redis, 127.0.0.1:16379).
 #
 # Written to OUTDIR, for internal/perf's perfreport: meta.txt, and for each
-# server (go, gorefresh, flask) and run N: <server>-N.wrk (wrk --latency's output) and
+# server (go, gotwo, flask) and run N: <server>-N.wrk (wrk --latency's output) and
 # <server>-N.cpu (the CPU ticks, user + system, that the server's processes
 # used during the run, from /proc/<pid>/stat, and the ticks per second).
 set -euo pipefail
@@ -51,7 +52,7 @@ export FLASK_SECRET_KEY
 export PYTHONDONTWRITEBYTECODE=1
 
 # Three loopback ports that were free a moment ago.
-read -r go_port gorefresh_port flask_port < <("$python" scripts/free_ports.py 3)
+read -r go_port gotwo_port flask_port < <("$python" scripts/free_ports.py 3)
 
 pids=()
 stop() {
@@ -74,17 +75,17 @@ pids+=("$flask_pid")
 	>"$out/shared-login.log" 2>&1 &
 go_pid=$!
 pids+=("$go_pid")
-FLASK_SHARED_LOGIN_REFRESH_ON_LOAD=true "$out/shared-login" -listen "127.0.0.1:$gorefresh_port" \
-	-flask "http://127.0.0.1:$flask_port" -quiet >"$out/shared-login-refresh.log" 2>&1 &
-gorefresh_pid=$!
-pids+=("$gorefresh_pid")
+FLASK_SHARED_LOGIN_REFRESH_ON_LOAD=false "$out/shared-login" -listen "127.0.0.1:$gotwo_port" \
+	-flask "http://127.0.0.1:$flask_port" -quiet >"$out/shared-login-two.log" 2>&1 &
+gotwo_pid=$!
+pids+=("$gotwo_pid")
 set +m
 
 status() { curl -s -o /dev/null -w '%{http_code}' -A "$agent" "$@" || true; }
 for i in $(seq 1 150); do
 	if [ "$(status "http://127.0.0.1:$flask_port/healthz")" = 200 ] &&
 		[ "$(status "http://127.0.0.1:$go_port/healthz")" = 200 ] &&
-		[ "$(status "http://127.0.0.1:$gorefresh_port/healthz")" = 200 ]; then
+		[ "$(status "http://127.0.0.1:$gotwo_port/healthz")" = 200 ]; then
 		break
 	fi
 	if [ "$i" = 150 ]; then
@@ -106,7 +107,7 @@ curl -sf -o /dev/null -c "$jar" -b "$jar" -A "$agent" \
 	"http://127.0.0.1:$flask_port/login"
 session=$(awk '$6 == "session" { print $7 }' "$jar")
 [ -n "$session" ] || { log "no session cookie after logging in"; exit 1; }
-for port in "$go_port" "$gorefresh_port" "$flask_port"; do
+for port in "$go_port" "$gotwo_port" "$flask_port"; do
 	page=$(curl -sf -A "$agent" -b "session=$session" "http://127.0.0.1:$port$route")
 	grep -q "Alice Liddell" <<<"$page" || { log "GET $route on port $port does not show the logged-in user"; exit 1; }
 done
@@ -125,14 +126,14 @@ cpu_ticks() {
 server_pids() {
 	case $1 in
 	go) echo "$go_pid" ;;
-	gorefresh) echo "$gorefresh_pid" ;;
+	gotwo) echo "$gotwo_pid" ;;
 	flask) echo "$flask_pid" $(pgrep -P "$flask_pid") ;;
 	esac
 }
 port_of() {
 	case $1 in
 	go) echo "$go_port" ;;
-	gorefresh) echo "$gorefresh_port" ;;
+	gotwo) echo "$gotwo_port" ;;
 	flask) echo "$flask_port" ;;
 	esac
 }
@@ -142,7 +143,7 @@ drive() { # drive SERVER DURATION
 }
 
 hz=$(getconf CLK_TCK)
-servers="go gorefresh flask"
+servers="go gotwo flask"
 for server in $servers; do
 	log "warm-up of $server ($E2E_WARMUP)"
 	drive "$server" "$E2E_WARMUP" >/dev/null
@@ -166,7 +167,7 @@ redis-cli -p 16379 -n "$E2E_REDIS_DB" DEL "session:$session" >/dev/null || true
 gunicorn_version=$("$python" -m gunicorn --version 2>&1 | awk '{ print $NF }' | tr -d '()')
 flask_version=$("$python" -c 'from importlib.metadata import version as v; print("Flask %s, Flask-Session %s, Flask-Login %s, Flask-WTF %s" % (v("flask"), v("flask-session"), v("flask-login"), v("flask-wtf")))')
 {
-	echo "description=The shared-login example (examples/shared-login) with its sessions in Redis (db $E2E_REDIS_DB of the test Redis): its Go front (chi, chimw, flasklogin, flaskwtf; GOMAXPROCS = $workers) and the Flask app it replaces ($flask_version) under gunicorn with $workers sync workers (gunicorn's default worker; it closes each connection after its response, so wrk reconnects), on the same logged-in session of the same Redis. Both serve GET $route themselves: the Flask-Login user from the session, the notes and flashed messages, a CSRF token; Flask renders it with its Jinja template, the Go front writes the same page with the functions of sharedlogin/pages.go (every value escaped as html/template escapes it; executing the template with html/template was about a quarter of the Go front's CPU per request). With SESSION_PERMANENT and SESSION_REFRESH_EACH_REQUEST (both on), Flask-Session serializes and rewrites the session (SET with its expiry) on every request; the Go front extends the expiry of an unchanged session instead (EXPIRE after the handler, or with SHARED_LOGIN_REFRESH_ON_LOAD pipelined with the load's GETRANGE) and rewrites only a changed one."
+	echo "description=The shared-login example (examples/shared-login) with its sessions in Redis (db $E2E_REDIS_DB of the test Redis): its Go front (chi, chimw, flasklogin, flaskwtf; GOMAXPROCS = $workers) and the Flask app it replaces ($flask_version) under gunicorn with $workers sync workers (gunicorn's default worker; it closes each connection after its response, so wrk reconnects), on the same logged-in session of the same Redis. Both serve GET $route themselves: the Flask-Login user from the session, the notes and flashed messages, a CSRF token; Flask renders it with its Jinja template, the Go front writes the same page with the functions of sharedlogin/pages.go (every value escaped as html/template escapes it; executing the template with html/template was about a quarter of the Go front's CPU per request). With SESSION_PERMANENT and SESSION_REFRESH_EACH_REQUEST (both on), Flask-Session serializes and rewrites the session (SET with its expiry) on every request; the Go front extends the expiry of an unchanged session instead and rewrites only a changed one. As config.toml sets it (SHARED_LOGIN_REFRESH_ON_LOAD = true, flasksession.Options.RefreshOnLoad), it extends the expiry with an EXPIRE pipelined with the load's GETRANGE: one Redis round trip per request. The second Go row runs it with FLASK_SHARED_LOGIN_REFRESH_ON_LOAD=false, the library's default: EXPIRE after the handler, a second round trip, so that a logout landing during the request is seen and no cookie is sent for it."
 	echo "route=$route"
 	echo "workers=$workers"
 	echo "duration=$E2E_DURATION"
@@ -174,8 +175,8 @@ flask_version=$("$python" -c 'from importlib.metadata import version as v; print
 	echo "runs=$E2E_RUNS"
 	echo "connections=$E2E_CONNECTIONS"
 	echo "threads=$E2E_THREADS"
-	echo "server_go=Go front (shared-login)"
-	echo "server_gorefresh=Go front, SHARED_LOGIN_REFRESH_ON_LOAD"
+	echo "server_go=Go front (shared-login, config.toml: refresh on load)"
+	echo "server_gotwo=Go front, SHARED_LOGIN_REFRESH_ON_LOAD=false (two round trips)"
 	echo "server_flask=Flask twin (gunicorn, $workers workers)"
 	echo "wrk=$(wrk -v 2>&1 | head -1 | awk '{ print $2 }')"
 	echo "gunicorn=$gunicorn_version"

@@ -83,8 +83,8 @@ func TestLoadConfigExample(t *testing.T) {
 	if c.StoreKind != StoreFilesystem || filepath.Base(c.StoreTarget) != ".sessions" {
 		t.Errorf("store %v %q", c.StoreKind, c.StoreTarget)
 	}
-	if c.Session.RefreshOnLoad {
-		t.Errorf("%s is on; the library's default is off", RefreshOnLoadKey)
+	if !c.Session.RefreshOnLoad {
+		t.Errorf("%s is off; the example turns it on", RefreshOnLoadKey)
 	}
 }
 

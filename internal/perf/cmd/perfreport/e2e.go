@@ -130,7 +130,7 @@ func readE2E(dir string) (map[string]string, []*e2eServer, error) {
 		}
 		s.Runs = append(s.Runs, r)
 	}
-	// The Go servers first, "go" (the default configuration) before its
+	// The Go servers first, "go" (the example as config.toml sets it) before its
 	// variants.
 	rank := func(name string) int {
 		switch {
