@@ -221,7 +221,7 @@ type Options struct {
 	// SESSION_REFRESH_EACH_REQUEST); 0.6 refreshes permanent sessions only,
 	// so under Compat06 the option changes nothing. An entry too large to
 	// open (MaxValueSize), or one Flask-Session would take for no session
-	// (an empty value, or, 0.6+, one holding only "_permanent"), has its
+	// (0.7+: an empty value, or one holding only "_permanent"), has its
 	// expiry extended all the same.
 	//
 	// What the option gives up, and why it is off by default: an entry
