@@ -228,31 +228,41 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // number reads the number json's scanner matches at i:
 // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?, an int when it has neither
-// fraction nor exponent.
+// fraction nor exponent. The digits are gathered in m as they are scanned;
+// m is used only when there are at most 19 of them.
 func (d *decoder) number(i int) (py.Value, int, error) {
 	s := d.s
 	start := i
-	if s[i] == '-' {
+	neg := s[i] == '-'
+	if neg {
 		i++
 	}
+	var m uint64
 	switch {
 	case i < len(s) && s[i] == '0':
 		i++
 	case i < len(s) && s[i] >= '1' && s[i] <= '9':
-		i++
 		for i < len(s) && isDigit(s[i]) {
+			m = m*10 + uint64(s[i]-'0')
 			i++
 		}
 	default:
 		return nil, start, syntaxErr(start, "expecting value")
 	}
 	intEnd := i
+	digits := intEnd - start
+	if neg {
+		digits--
+	}
 	float, exp := false, false
+	fracDigits := 0
 	if i+1 < len(s) && s[i] == '.' && isDigit(s[i+1]) {
-		i += 2
+		i++
 		for i < len(s) && isDigit(s[i]) {
+			m = m*10 + uint64(s[i]-'0')
 			i++
 		}
+		fracDigits = i - intEnd - 1
 		float = true
 	}
 	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
@@ -268,8 +278,8 @@ func (d *decoder) number(i int) (py.Value, int, error) {
 			float, exp = true, true
 		}
 	}
-	if float && !exp {
-		if f, ok := shortDecimal(s[start:intEnd], s[intEnd+1:i]); ok {
+	if float && !exp && digits+fracDigits <= 19 {
+		if f, ok := decimal(m, fracDigits, neg); ok {
 			return d.float(f), i, nil
 		}
 	}
@@ -279,23 +289,15 @@ func (d *decoder) number(i int) (py.Value, int, error) {
 		f, _ := strconv.ParseFloat(s[start:i], 64)
 		return d.float(f), i, nil
 	}
-	digits := s[start:intEnd]
-	neg := digits[0] == '-'
-	if neg {
-		digits = digits[1:]
-	}
-	if len(digits) <= 18 {
-		var n int64
-		for k := 0; k < len(digits); k++ {
-			n = n*10 + int64(digits[k]-'0')
-		}
+	if digits <= 18 {
+		n := int64(m)
 		if neg {
 			n = -n
 		}
 		return d.int(n), i, nil
 	}
-	if len(digits) > maxIntDigits {
-		return nil, start, &SyntaxError{Offset: start, Msg: "pyjson: int of " + strconv.Itoa(len(digits)) + " digits", Err: ErrIntDigits}
+	if digits > maxIntDigits {
+		return nil, start, &SyntaxError{Offset: start, Msg: "pyjson: int of " + strconv.Itoa(digits) + " digits", Err: ErrIntDigits}
 	}
 	b, _ := new(big.Int).SetString(s[start:intEnd], 10)
 	if b.IsInt64() {
@@ -308,30 +310,19 @@ func (d *decoder) number(i int) (py.Value, int, error) {
 var exactPow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
-// shortDecimal is the float of the decimal number intPart.fracPart (intPart
-// with its sign), rounded as float() rounds it, when it has at most 19
-// digits; ok is false for longer ones and for the rare values it cannot
-// round for sure (strconv.ParseFloat takes those).
-func shortDecimal(intPart, fracPart string) (f float64, ok bool) {
-	neg := intPart[0] == '-'
-	if neg {
-		intPart = intPart[1:]
-	}
-	if len(intPart)+len(fracPart) > 19 {
+// decimal is the float of the decimal number m / 10^fracDigits (negated
+// when neg), m of at most 19 digits, rounded as float() rounds it; ok is
+// false for the rare values it cannot round for sure (strconv.ParseFloat
+// takes those).
+func decimal(m uint64, fracDigits int, neg bool) (f float64, ok bool) {
+	if fracDigits > 19 {
 		return 0, false
-	}
-	var m uint64
-	for k := 0; k < len(intPart); k++ {
-		m = m*10 + uint64(intPart[k]-'0')
-	}
-	for k := 0; k < len(fracPart); k++ {
-		m = m*10 + uint64(fracPart[k]-'0')
 	}
 	if m < 1<<53 {
 		// The digits as an integer and the power of ten are both
 		// exact, and one division rounds correctly.
-		f = float64(m) / exactPow10[len(fracPart)]
-	} else if f, ok = divPow10(m, len(fracPart)); !ok {
+		f = float64(m) / exactPow10[fracDigits]
+	} else if f, ok = divPow10(m, fracDigits); !ok {
 		return 0, false
 	}
 	if neg {
@@ -582,6 +573,15 @@ type objEntry struct {
 	val py.Value
 }
 
+// keyBit is one of 64 bits chosen by the length and first byte of key.
+func keyBit(key string) uint64 {
+	h := uint(len(key))
+	if len(key) > 0 {
+		h = h*31 + uint(key[0])
+	}
+	return 1 << (h & 63)
+}
+
 // objLocal is how many entries an object keeps in its own frame, on the
 // goroutine stack, where writing them takes no write barrier; beyond that
 // they move to the decoder's stack.
@@ -598,6 +598,7 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 		return d.dict(0), i + 1, nil
 	}
 	var local [objLocal]objEntry
+	var seen uint64
 	n := 0     // entries in local
 	base := -1 // once they moved: the index of the first in d.ents
 	var index map[string]int
@@ -605,11 +606,22 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 		if i >= len(s) || s[i] != '"' {
 			return nil, i, syntaxErr(i, "expecting property name enclosed in double quotes")
 		}
-		key, j, err := d.str(i + 1)
-		if err != nil {
-			return nil, j, err
+		// A key without escapes, the common one, read here.
+		var key string
+		j := plainRun(s, i+1)
+		if j < len(s) && s[j] == '"' {
+			key = s[i+1 : j]
+			j++
+		} else {
+			var err error
+			if key, j, err = d.str(i + 1); err != nil {
+				return nil, j, err
+			}
 		}
-		i = d.ws(j)
+		// Most often the colon follows at once.
+		if i = j; i >= len(s) || s[i] != ':' {
+			i = d.ws(i)
+		}
 		if i >= len(s) || s[i] != ':' {
 			return nil, i, syntaxErr(i, "expecting ':' delimiter")
 		}
@@ -633,6 +645,7 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 			}
 		}
 		if j == i {
+			var err error
 			if v, j, err = d.value(i); err != nil {
 				return nil, j, err
 			}
@@ -641,10 +654,18 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 		// place and takes the last value.
 		switch {
 		case base < 0:
-			k := 0
-			for k < n && local[k].key != key {
-				k++
+			// seen has a bit for the length and first byte of each
+			// key in local: a key whose bit is clear is new, without
+			// comparing it with the others.
+			k := n
+			bit := keyBit(key)
+			if seen&bit != 0 {
+				k = 0
+				for k < n && local[k].key != key {
+					k++
+				}
 			}
+			seen |= bit
 			switch {
 			case k < n:
 				local[k].val = v

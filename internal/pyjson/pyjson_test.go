@@ -94,14 +94,17 @@ func TestMarshal(t *testing.T) {
 
 func TestUnmarshal(t *testing.T) {
 	cases := map[string]string{
-		`{"b": 1, "a": [true, false, null]}`:               `{'b': 1, 'a': [True, False, None]}`,
-		`{"a":1,"a":2,"b":3,"a":4}`:                        `{'a': 4, 'b': 3}`,
-		`[NaN, Infinity, -Infinity, -0, -0.0, 1E5, 1e400]`: `[nan, inf, -inf, 0, -0.0, 100000.0, inf]`,
-		`123456789012345678901234567890`:                   `123456789012345678901234567890`,
-		`-9223372036854775808`:                             `-9223372036854775808`,
-		`"\ud800\udc00 \udc00\ud800 \ud800\u0041 \/"`:      `'𐀀 \udc00\ud800 \ud800A /'`,
-		` {"a" : [ 1 , 2 ] } `:                             `{'a': [1, 2]}`,
-		"\"\\u00e9\x7f\"":                                  `'é\x7f'`,
+		`{"b": 1, "a": [true, false, null]}`:                                   `{'b': 1, 'a': [True, False, None]}`,
+		`{"a":1,"a":2,"b":3,"a":4}`:                                            `{'a': 4, 'b': 3}`,
+		`{"ab":1,"ac":2,"ab":3,"":4,"":5,"ac":6}`:                              `{'ab': 3, 'ac': 6, '': 5}`,
+		`{"k":0,"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"k":8,"h":9,"k":10}`: `{'k': 10, 'a': 1, 'b': 2, 'c': 3, 'd': 4, 'e': 5, 'f': 6, 'g': 7, 'h': 9}`,
+		`[1.5, -0.25, 12345678901234567.5, 0.1, 9007199254740993.0, 1234567890123456789, 12345678901234567890, -18]`: `[1.5, -0.25, 1.2345678901234568e+16, 0.1, 9007199254740992.0, 1234567890123456789, 12345678901234567890, -18]`,
+		`[NaN, Infinity, -Infinity, -0, -0.0, 1E5, 1e400]`:                                                           `[nan, inf, -inf, 0, -0.0, 100000.0, inf]`,
+		`123456789012345678901234567890`:                                                                             `123456789012345678901234567890`,
+		`-9223372036854775808`:                                                                                       `-9223372036854775808`,
+		`"\ud800\udc00 \udc00\ud800 \ud800\u0041 \/"`:                                                                `'𐀀 \udc00\ud800 \ud800A /'`,
+		` {"a" : [ 1 , 2 ] } `:                                                                                       `{'a': [1, 2]}`,
+		"\"\\u00e9\x7f\"":                                                                                            `'é\x7f'`,
 	}
 	for in, want := range cases {
 		v, err := Unmarshal([]byte(in), DecodeOptions{})
@@ -204,6 +207,22 @@ func FuzzUnmarshal(f *testing.F) {
 			t.Fatalf("%q: %s then %s", data, text, again)
 		}
 	})
+}
+
+// shortDecimal is decimal of the decimal number intPart.fracPart
+// (intPart with its sign), as number reads it: ok is false beyond 19
+// digits.
+func shortDecimal(intPart, fracPart string) (float64, bool) {
+	neg := strings.HasPrefix(intPart, "-")
+	intPart = strings.TrimPrefix(intPart, "-")
+	if len(intPart)+len(fracPart) > 19 {
+		return 0, false
+	}
+	var m uint64
+	for _, c := range intPart + fracPart {
+		m = m*10 + uint64(c-'0')
+	}
+	return decimal(m, len(fracPart), neg)
 }
 
 // TestShortDecimal compares the fast path for decimals of up to 19 digits
@@ -489,5 +508,61 @@ func TestPresizeBounded(t *testing.T) {
 	v, err := UnmarshalString(text, DecodeOptions{})
 	if l, ok := v.(*py.List); err != nil || !ok || len(l.Items) != 1 {
 		t.Fatalf("%v, %v", v, err)
+	}
+}
+
+// TestNumbers compares the numbers Unmarshal reads with strconv and
+// math/big, which agree with float() and int(): random ints and decimals of
+// 1 to 25 digits, signed or not, with and without exponents.
+func TestNumbers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	digits := func(n int, lead bool) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = '0' + byte(rng.IntN(10))
+		}
+		if !lead && n > 1 && b[0] == '0' {
+			b[0] = '1' + byte(rng.IntN(9))
+		}
+		return string(b)
+	}
+	for i := 0; i < 300000; i++ {
+		text := digits(1+rng.IntN(25), false)
+		if rng.IntN(2) == 0 {
+			text = "-" + text
+		}
+		float := false
+		if rng.IntN(3) > 0 {
+			text += "." + digits(1+rng.IntN(20), true)
+			float = true
+		}
+		if rng.IntN(6) == 0 {
+			text += "e" + strconv.Itoa(rng.IntN(40)-20)
+			float = true
+		}
+		v, err := Unmarshal([]byte(text), DecodeOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		if float {
+			want, _ := strconv.ParseFloat(text, 64)
+			if got, ok := v.(float64); !ok || math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("%s: %#v, want %v", text, v, want)
+			}
+			continue
+		}
+		want, _ := new(big.Int).SetString(text, 10)
+		switch got := v.(type) {
+		case int64:
+			if !want.IsInt64() || want.Int64() != got {
+				t.Fatalf("%s: %d, want %s", text, got, want)
+			}
+		case *big.Int:
+			if want.IsInt64() || want.Cmp(got) != 0 {
+				t.Fatalf("%s: %s, want %s", text, got, want)
+			}
+		default:
+			t.Fatalf("%s: %#v", text, v)
+		}
 	}
 }
