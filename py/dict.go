@@ -59,15 +59,19 @@ func (d *Dict) Grow(n int) {
 	}
 }
 
-// UseBuffer makes the empty dict d keep its entries in buf (whose length
-// must be 0) until it outgrows cap(buf), so that a decoder can carve the
-// entries of many dicts from one allocation. buf must not be used
-// otherwise. It panics if d is not empty.
+// UseBuffer makes the empty dict d keep its entries in buf until it
+// outgrows cap(buf), so that a decoder can carve the entries of many dicts
+// from one allocation. The entries already in buf (up to its length) become
+// the dict's: as for Append, their keys must be hashable and distinct. buf
+// must not be used otherwise. It panics if d is not empty.
 func (d *Dict) UseBuffer(buf []DictEntry) {
-	if len(d.entries) != 0 || len(buf) != 0 {
-		panic("py: Dict.UseBuffer on a non-empty dict or buffer")
+	if len(d.entries) != 0 {
+		panic("py: Dict.UseBuffer on a non-empty dict")
 	}
 	d.entries = buf
+	if len(buf) >= dictIndexMin {
+		d.buildIndex()
+	}
 }
 
 // Len returns the number of entries.

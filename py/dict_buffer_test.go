@@ -26,3 +26,32 @@ func TestDictUseBuffer(t *testing.T) {
 	}()
 	d.UseBuffer(nil)
 }
+
+// TestDictUseBufferFilled checks that the entries in a buffer become the
+// dict's, indexed when there are many.
+func TestDictUseBufferFilled(t *testing.T) {
+	for _, n := range []int{1, dictIndexMin - 1, dictIndexMin, 3 * dictIndexMin} {
+		buf := make([]DictEntry, n, n+1)
+		for i := range buf {
+			buf[i] = DictEntry{Key: string(rune('a' + i)), Value: int64(i)}
+		}
+		d := &Dict{}
+		d.UseBuffer(buf)
+		if d.Len() != n {
+			t.Fatalf("%d entries: Len %d", n, d.Len())
+		}
+		for i := range n {
+			if v, ok := d.Get(string(rune('a' + i))); !ok || v != int64(i) {
+				t.Fatalf("%d entries: key %d: %v %v", n, i, v, ok)
+			}
+		}
+		d.Set("a", "again")
+		d.Set("new", true)
+		if d.Len() != n+1 {
+			t.Fatalf("%d entries: Len %d after setting a and new", n, d.Len())
+		}
+		if v, _ := d.Get("a"); v != "again" {
+			t.Fatalf("%d entries: a is %v", n, v)
+		}
+	}
+}

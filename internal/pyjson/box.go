@@ -120,25 +120,39 @@ func (b *slabs) float(f float64) py.Value {
 // dict returns an empty dict with room for n entries, carved from a slab
 // when it is small.
 func (b *slabs) dict(n int) *py.Dict {
+	d := b.newDict()
+	if n == 0 {
+		return d
+	}
+	if n > maxSlabDict {
+		d.Grow(n)
+		return d
+	}
+	d.UseBuffer(b.dictEntries(n)[:0])
+	return d
+}
+
+// maxSlabDict is the most entries of a dict carved from a slab.
+const maxSlabDict = 64
+
+// newDict returns an empty dict from a slab.
+func (b *slabs) newDict() *py.Dict {
 	if len(b.dicts) == cap(b.dicts) {
 		b.dicts = make([]py.Dict, 0, min(b.next(slabDicts, cap(b.dicts)), 256))
 	}
 	b.dicts = b.dicts[:len(b.dicts)+1]
-	d := &b.dicts[len(b.dicts)-1]
-	if n == 0 {
-		return d
-	}
-	if n > 64 {
-		d.Grow(n)
-		return d
-	}
+	return &b.dicts[len(b.dicts)-1]
+}
+
+// dictEntries returns n entries (at most maxSlabDict) carved from a slab,
+// their capacity cut at n, for one dict.
+func (b *slabs) dictEntries(n int) []py.DictEntry {
 	if cap(b.entries)-len(b.entries) < n {
 		b.entries = make([]py.DictEntry, 0, max(n, b.next(slabEntries, cap(b.entries))))
 	}
 	start := len(b.entries)
 	b.entries = b.entries[:start+n]
-	d.UseBuffer(b.entries[start : start : start+n])
-	return d
+	return b.entries[start : start+n : start+n]
 }
 
 // list returns a list of items, which it keeps.

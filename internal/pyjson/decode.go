@@ -646,7 +646,12 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 		}
 		if j == i {
 			var err error
-			if v, j, err = d.value(i); err != nil {
+			if i < len(s) && isDigit(s[i]) {
+				v, j, err = d.number(i) // the other common value
+			} else {
+				v, j, err = d.value(i)
+			}
+			if err != nil {
 				return nil, j, err
 			}
 		}
@@ -725,9 +730,20 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 		out, done = v, ok
 	}
 	if !done {
-		dict := d.dict(len(ents))
-		for _, e := range ents {
-			dict.Append(d.key(e.key), e.val)
+		var dict *py.Dict
+		if len(ents) <= maxSlabDict {
+			// The entries filled in place, then handed over.
+			dict = d.newDict()
+			buf := d.dictEntries(len(ents))
+			for k := range buf {
+				buf[k] = py.DictEntry{Key: d.key(ents[k].key), Value: ents[k].val}
+			}
+			dict.UseBuffer(buf)
+		} else {
+			dict = d.dict(len(ents))
+			for _, e := range ents {
+				dict.Append(d.key(e.key), e.val)
+			}
 		}
 		out = dict
 	}
