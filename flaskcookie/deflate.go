@@ -140,7 +140,8 @@ type zTreeDesc struct {
 	base    int
 	elems   int
 	maxLen  int
-	used    [5]uint64 // the symbols with a code (a length), up to maxCode
+	used    [5]uint64  // the symbols with a code (a length), up to maxCode
+	seen    *[4]uint64 // when set, the symbols below 256 with a frequency
 }
 
 // nextUsed returns the first symbol from n on that has a code, or limit.
@@ -186,11 +187,12 @@ type zDeflater struct {
 	blOps [zLCodes + zDCodes]uint16
 	nOps  int
 
-	dynL   [zHeapSize]zCode
-	dynD   [2*zDCodes + 1]zCode
-	blTree [2*zBLCodes + 1]zCode
-	heap   [zHeapSize]int  // the nodes in the order buildTree took them, from heapMax
-	pq     [zPQSize]uint64 // buildTree's priority queue, 1-based
+	dynL    [zHeapSize]zCode
+	litSeen [4]uint64 // the literals of dynL with a frequency, set by tallyLit
+	dynD    [2*zDCodes + 1]zCode
+	blTree  [2*zBLCodes + 1]zCode
+	heap    [zHeapSize]int  // the nodes in the order buildTree took them, from heapMax
+	pq      [zPQSize]uint64 // buildTree's priority queue, 1-based
 
 	// head holds positions plus base: a value below base is NIL, so that
 	// raising base for each compression clears it without touching it.
@@ -208,7 +210,7 @@ type zDeflater struct {
 var zDeflaters = sync.Pool{New: func() any {
 	d := new(zDeflater)
 	d.sym = make([]uint32, 0, zSymEnd)
-	d.lDesc = zTreeDesc{tree: d.dynL[:], static: zTables.staticL[:], extra: zExtraLBits[:], base: zLiterals + 1, elems: zLCodes, maxLen: zMaxBits}
+	d.lDesc = zTreeDesc{tree: d.dynL[:], static: zTables.staticL[:], extra: zExtraLBits[:], base: zLiterals + 1, elems: zLCodes, maxLen: zMaxBits, seen: &d.litSeen}
 	d.dDesc = zTreeDesc{tree: d.dynD[:], static: zTables.staticD[:], extra: zExtraDBits[:], base: 0, elems: zDCodes, maxLen: zMaxBits}
 	d.blDesc = zTreeDesc{tree: d.blTree[:], extra: zExtraBLBits[:], base: 0, elems: zBLCodes, maxLen: zMaxBLBits}
 	return d
@@ -449,7 +451,7 @@ func (d *zDeflater) deflateSlow() {
 				d.flushBlock(false)
 			}
 		case matchAvailable:
-			if d.tally(0, int(w[strstart-1])) {
+			if d.tallyLit(w[strstart-1]) {
 				d.strstart = strstart
 				d.flushBlock(false)
 			}
@@ -462,7 +464,7 @@ func (d *zDeflater) deflateSlow() {
 		}
 	}
 	if matchAvailable {
-		d.tally(0, int(w[strstart-1]))
+		d.tallyLit(w[strstart-1])
 	}
 	d.strstart = strstart
 	d.insert = min(strstart, zMinMatch-1)
@@ -473,13 +475,17 @@ func (d *zDeflater) deflateSlow() {
 // - 3) and reports whether the block is full.
 func (d *zDeflater) tally(dist, lc int) bool {
 	d.sym = append(d.sym, uint32(dist)<<8|uint32(lc))
-	if dist == 0 {
-		d.dynL[lc].freq++
-	} else {
-		dist--
-		d.dynL[int(zTables.lengthCode[lc])+zLiterals+1].freq++
-		d.dynD[zDistCode(dist)].freq++
-	}
+	dist--
+	d.dynL[int(zTables.lengthCode[lc])+zLiterals+1].freq++
+	d.dynD[zDistCode(dist)].freq++
+	return len(d.sym) == zSymEnd
+}
+
+// tallyLit is tally of a literal (dist 0).
+func (d *zDeflater) tallyLit(lc byte) bool {
+	d.sym = append(d.sym, uint32(lc))
+	d.dynL[lc].freq++
+	d.litSeen[lc>>6] |= 1 << (lc & 63)
 	return len(d.sym) == zSymEnd
 }
 
@@ -491,6 +497,7 @@ func (d *zDeflater) initBlock() {
 	clear(d.dynD[:zDCodes])
 	clear(d.blTree[:zBLCodes])
 	d.dynL[zEndBlock].freq = 1
+	d.litSeen = [4]uint64{}
 	d.optLen, d.statLen = 0, 0
 	d.sym = d.sym[:0]
 }
@@ -582,9 +589,23 @@ func (d *zDeflater) buildTree(desc *zTreeDesc) {
 	// here; initBlock zeroed every node of the block already.
 	// Each symbol is written at n+1, and kept by counting it: no branch
 	// to mispredict on which symbols occur.
-	for i, c := range tree[:elems] {
-		f := uint64(c.freq)
-		pq[(n+1)&(zPQSize-1)] = pqEntry(c.freq, 0, i)
+	first := 0
+	if seen := desc.seen; seen != nil {
+		// The literals of the literal/length code, from the bits
+		// tallyLit set, in order; the other symbols as below.
+		for w, bitsLeft := range seen {
+			for bitsLeft != 0 {
+				i := w<<6 | bits.TrailingZeros64(bitsLeft)
+				bitsLeft &= bitsLeft - 1
+				n++
+				pq[n&(zPQSize-1)] = pqEntry(tree[i].freq, 0, i)
+			}
+		}
+		first = len(seen) * 64
+	}
+	for i := first; i < elems; i++ {
+		f := uint64(tree[i].freq)
+		pq[(n+1)&(zPQSize-1)] = pqEntry(tree[i].freq, 0, i)
 		n += int((f | -f) >> 63) // 1 if f != 0
 	}
 	if n > 0 {
