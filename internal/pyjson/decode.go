@@ -513,24 +513,30 @@ func (d *decoder) array(i int) (py.Value, int, error) {
 	}
 	base := len(d.vals)
 	for {
-		j := i
-		if i < len(s) && s[i] == '"' {
-			// A string without escapes, the common item, read and
-			// boxed here (slabs.str, in line).
-			if j = plainRun(s, i+1); j < len(s) && s[j] == '"' {
-				if n := len(d.strs); n < cap(d.strs) && slabsWork {
-					d.strs = d.strs[:n+1]
-					d.strs[n] = s[i+1 : j]
-					d.push(ifacebox.Make(ifacebox.String, unsafe.Pointer(&d.strs[n])))
-				} else {
-					d.push(d.slabs.str(s[i+1 : j]))
+		j, read := i, false
+		if slabsWork && i < len(s) && s[i] == '"' {
+			// Strings without escapes, the common items, read and
+			// boxed here (slabs.str and push, in line) while the slabs
+			// have room, with the slabs in local variables, and one
+			// after the other while a comma and a quote separate them.
+			strs, vals := d.strs, d.vals
+			for len(strs) < cap(strs) && len(vals) < cap(vals) {
+				k := plainRun(s, i+1)
+				if k >= len(s) || s[k] != '"' {
+					break
 				}
-				j++
-			} else {
-				j = i
+				strs = append(strs, s[i+1:k])
+				vals = append(vals, ifacebox.Make(ifacebox.String, unsafe.Pointer(&strs[len(strs)-1])))
+				if k+2 < len(s) && s[k+1] == ',' && s[k+2] == '"' {
+					i = k + 2
+					continue
+				}
+				j, read = k+1, true // the separator is next
+				break
 			}
+			d.strs, d.vals = strs, vals
 		}
-		if j == i {
+		if !read {
 			v, k, err := d.value(i)
 			if err != nil {
 				return nil, k, err

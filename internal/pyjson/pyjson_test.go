@@ -97,6 +97,7 @@ func TestUnmarshal(t *testing.T) {
 		`{"b": 1, "a": [true, false, null]}`:                                   `{'b': 1, 'a': [True, False, None]}`,
 		`{"a":1,"a":2,"b":3,"a":4}`:                                            `{'a': 4, 'b': 3}`,
 		`{"ab":1,"ac":2,"ab":3,"":4,"":5,"ac":6}`:                              `{'ab': 3, 'ac': 6, '': 5}`,
+		`["a","b" ,"c", "d\n","e",1,"f",["g","h"],"i"]`:                        `['a', 'b', 'c', 'd\n', 'e', 1, 'f', ['g', 'h'], 'i']`,
 		`{"k":0,"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"k":8,"h":9,"k":10}`: `{'k': 10, 'a': 1, 'b': 2, 'c': 3, 'd': 4, 'e': 5, 'f': 6, 'g': 7, 'h': 9}`,
 		`[1.5, -0.25, 12345678901234567.5, 0.1, 9007199254740993.0, 1234567890123456789, 12345678901234567890, -18]`: `[1.5, -0.25, 1.2345678901234568e+16, 0.1, 9007199254740992.0, 1234567890123456789, 12345678901234567890, -18]`,
 		`[NaN, Infinity, -Infinity, -0, -0.0, 1E5, 1e400]`:                                                           `[nan, inf, -inf, 0, -0.0, 100000.0, inf]`,
@@ -563,6 +564,44 @@ func TestNumbers(t *testing.T) {
 			}
 		default:
 			t.Fatalf("%s: %#v", text, v)
+		}
+	}
+}
+
+// TestLongStringArrays checks arrays of plain strings longer than the
+// slabs, alone and inside other arrays, against the strings written.
+func TestLongStringArrays(t *testing.T) {
+	for _, n := range []int{1, 7, 8, 9, 511, 512, 513, 5000} {
+		want := make([]string, n)
+		var b strings.Builder
+		b.WriteString(`[["x"],[`)
+		for i := range want {
+			want[i] = strconv.Itoa(i * 7919)
+			if i > 0 {
+				b.WriteString(",")
+				if i%97 == 0 {
+					b.WriteString(" ")
+				}
+			}
+			b.WriteString(`"` + want[i] + `"`)
+		}
+		b.WriteString(`],"y"]`)
+		v, err := Unmarshal([]byte(b.String()), DecodeOptions{})
+		if err != nil {
+			t.Fatalf("%d: %v", n, err)
+		}
+		outer := v.(*py.List).Items
+		if len(outer) != 3 || outer[2] != "y" || py.Repr(outer[0]) != "['x']" {
+			t.Fatalf("%d: %s", n, py.Repr(v))
+		}
+		got := outer[1].(*py.List).Items
+		if len(got) != n {
+			t.Fatalf("%d: %d items", n, len(got))
+		}
+		for i, g := range got {
+			if g != want[i] {
+				t.Fatalf("%d: item %d is %v, want %s", n, i, g, want[i])
+			}
 		}
 	}
 }
