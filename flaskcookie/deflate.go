@@ -140,8 +140,7 @@ type zTreeDesc struct {
 	base    int
 	elems   int
 	maxLen  int
-	used    [5]uint64  // the symbols with a code (a length), up to maxCode
-	seen    *[4]uint64 // when set, the symbols below 256 with a frequency
+	used    [5]uint64 // the symbols with a code (a length), up to maxCode
 }
 
 // nextUsed returns the first symbol from n on that has a code, or limit.
@@ -210,7 +209,7 @@ type zDeflater struct {
 var zDeflaters = sync.Pool{New: func() any {
 	d := new(zDeflater)
 	d.sym = make([]uint32, 0, zSymEnd)
-	d.lDesc = zTreeDesc{tree: d.dynL[:], static: zTables.staticL[:], extra: zExtraLBits[:], base: zLiterals + 1, elems: zLCodes, maxLen: zMaxBits, seen: &d.litSeen}
+	d.lDesc = zTreeDesc{tree: d.dynL[:], static: zTables.staticL[:], extra: zExtraLBits[:], base: zLiterals + 1, elems: zLCodes, maxLen: zMaxBits}
 	d.dDesc = zTreeDesc{tree: d.dynD[:], static: zTables.staticD[:], extra: zExtraDBits[:], base: 0, elems: zDCodes, maxLen: zMaxBits}
 	d.blDesc = zTreeDesc{tree: d.blTree[:], extra: zExtraBLBits[:], base: 0, elems: zBLCodes, maxLen: zMaxBLBits}
 	return d
@@ -471,8 +470,8 @@ func (d *zDeflater) deflateSlow() {
 	d.flushBlock(true)
 }
 
-// tally records a literal (dist 0, lc the byte) or a match (lc the length
-// - 3) and reports whether the block is full.
+// tally records a match (dist 1 or more, lc the length - 3) and reports
+// whether the block is full; tallyLit records a literal.
 func (d *zDeflater) tally(dist, lc int) bool {
 	d.sym = append(d.sym, uint32(dist)<<8|uint32(lc))
 	dist--
@@ -481,7 +480,8 @@ func (d *zDeflater) tally(dist, lc int) bool {
 	return len(d.sym) == zSymEnd
 }
 
-// tallyLit is tally of a literal (dist 0).
+// tallyLit records the literal lc, as tally records a match, and marks it
+// in litSeen for buildTree.
 func (d *zDeflater) tallyLit(lc byte) bool {
 	d.sym = append(d.sym, uint32(lc))
 	d.dynL[lc].freq++
@@ -590,10 +590,10 @@ func (d *zDeflater) buildTree(desc *zTreeDesc) {
 	// Each symbol is written at n+1, and kept by counting it: no branch
 	// to mispredict on which symbols occur.
 	first := 0
-	if seen := desc.seen; seen != nil {
+	if desc == &d.lDesc {
 		// The literals of the literal/length code, from the bits
 		// tallyLit set, in order; the other symbols as below.
-		for w, bitsLeft := range seen {
+		for w, bitsLeft := range d.litSeen {
 			for bitsLeft != 0 {
 				i := w<<6 | bits.TrailingZeros64(bitsLeft)
 				bitsLeft &= bitsLeft - 1
@@ -601,7 +601,7 @@ func (d *zDeflater) buildTree(desc *zTreeDesc) {
 				pq[n&(zPQSize-1)] = pqEntry(tree[i].freq, 0, i)
 			}
 		}
-		first = len(seen) * 64
+		first = len(d.litSeen) * 64
 	}
 	for i := first; i < elems; i++ {
 		f := uint64(tree[i].freq)

@@ -117,22 +117,8 @@ func (b *slabs) float(f float64) py.Value {
 	return ifacebox.Make(ifacebox.Float64, unsafe.Pointer(&b.floats[len(b.floats)-1]))
 }
 
-// dict returns an empty dict with room for n entries, carved from a slab
-// when it is small.
-func (b *slabs) dict(n int) *py.Dict {
-	d := b.newDict()
-	if n == 0 {
-		return d
-	}
-	if n > maxSlabDict {
-		d.Grow(n)
-		return d
-	}
-	d.UseBuffer(b.dictEntries(n)[:0])
-	return d
-}
-
-// maxSlabDict is the most entries of a dict carved from a slab.
+// maxSlabDict is the most entries of a dict carved from a slab; a larger
+// dict has entries of its own.
 const maxSlabDict = 64
 
 // newDict returns an empty dict from a slab.
@@ -144,9 +130,12 @@ func (b *slabs) newDict() *py.Dict {
 	return &b.dicts[len(b.dicts)-1]
 }
 
-// dictEntries returns n entries (at most maxSlabDict) carved from a slab,
-// their capacity cut at n, for one dict.
+// dictEntries returns n entries for one dict, carved from a slab (their
+// capacity cut at n) when there are at most maxSlabDict.
 func (b *slabs) dictEntries(n int) []py.DictEntry {
+	if n > maxSlabDict {
+		return make([]py.DictEntry, n)
+	}
 	if cap(b.entries)-len(b.entries) < n {
 		b.entries = make([]py.DictEntry, 0, max(n, b.next(slabEntries, cap(b.entries))))
 	}

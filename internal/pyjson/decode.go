@@ -601,7 +601,7 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 	i = d.ws(i + 1)
 	if i < len(s) && s[i] == '}' {
 		d.depth--
-		return d.dict(0), i + 1, nil
+		return d.newDict(), i + 1, nil
 	}
 	var local [objLocal]objEntry
 	var seen uint64
@@ -736,21 +736,13 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 		out, done = v, ok
 	}
 	if !done {
-		var dict *py.Dict
-		if len(ents) <= maxSlabDict {
-			// The entries filled in place, then handed over.
-			dict = d.newDict()
-			buf := d.dictEntries(len(ents))
-			for k := range buf {
-				buf[k] = py.DictEntry{Key: d.key(ents[k].key), Value: ents[k].val}
-			}
-			dict.UseBuffer(buf)
-		} else {
-			dict = d.dict(len(ents))
-			for _, e := range ents {
-				dict.Append(d.key(e.key), e.val)
-			}
+		// The entries (distinct keys) filled in place, then handed over.
+		buf := d.dictEntries(len(ents))
+		for k := range buf {
+			buf[k] = py.DictEntry{Key: d.key(ents[k].key), Value: ents[k].val}
 		}
+		dict := d.newDict()
+		dict.UseBuffer(buf)
 		out = dict
 	}
 	if base >= 0 {

@@ -605,3 +605,35 @@ func TestLongStringArrays(t *testing.T) {
 		}
 	}
 }
+
+// TestLargeObject checks an object with more entries than a slab's dict
+// holds, a repeated key among them: the first place, the last value, and
+// every key found through the dict's index.
+func TestLargeObject(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range 100 {
+		fmt.Fprintf(&b, `"k%d":%d,`, i, i)
+	}
+	b.WriteString(`"k5":-1}`)
+	v, err := Unmarshal([]byte(b.String()), DecodeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := v.(*py.Dict)
+	if d.Len() != 100 {
+		t.Fatalf("%d entries", d.Len())
+	}
+	for i := range 100 {
+		want := int64(i)
+		if i == 5 {
+			want = -1
+		}
+		if k, _ := d.At(i); k != fmt.Sprintf("k%d", i) {
+			t.Fatalf("entry %d is %v", i, k)
+		}
+		if got, ok := d.Get(fmt.Sprintf("k%d", i)); !ok || got != want {
+			t.Fatalf("k%d: %v %v", i, got, ok)
+		}
+	}
+}
