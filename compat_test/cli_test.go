@@ -311,6 +311,9 @@ func TestCLICookieEncodeFlask(t *testing.T) {
 			if flask1(h) {
 				args = append(args, "--flask1")
 			}
+			if werkzeug0(h) {
+				args = append(args, "--werkzeug0")
+			}
 			var salt *string
 			if i%5 == 4 {
 				s := "salt " + strconv.Itoa(i)

@@ -26,11 +26,15 @@ import (
 )
 
 // The Flask lines the cookie is tested against, each in its own venv.
-var flaskVenvs = []string{"flask11", "flask20", "flask23", "flask30", "flask31"}
+var flaskVenvs = []string{"flask10", "flask11", "flask20", "flask23", "flask30", "flask31"}
 
 // flask1 reports whether h runs Flask 1.x, which flaskcookie reads and
 // writes with Options.Flask1.
-func flask1(h *pyharness.Helper) bool { return h.Venv == "flask11" }
+func flask1(h *pyharness.Helper) bool { return h.Venv == "flask10" || h.Venv == "flask11" }
+
+// werkzeug0 reports whether h runs Werkzeug before 1.0 (with Flask 1.0),
+// which flaskcookie writes with Options.Werkzeug0.
+func werkzeug0(h *pyharness.Helper) bool { return h.Venv == "flask10" }
 
 // refusedByBoth checks a session Flask 1.x cannot write: Flask raises
 // TypeError for its Decimal, and Go refuses it with ErrUnsupported.
@@ -53,6 +57,7 @@ func refusedByBoth(t *testing.T, h *pyharness.Helper, codec *flaskcookie.Codec, 
 func newFlaskCodec(t testing.TB, h *pyharness.Helper, o flaskcookie.Options) *flaskcookie.Codec {
 	t.Helper()
 	o.Flask1 = flask1(h)
+	o.Werkzeug0 = werkzeug0(h)
 	return newCodec(t, o)
 }
 

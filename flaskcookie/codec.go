@@ -86,6 +86,13 @@ type Options struct {
 	// (itsdangerous 1.x checks only that a cookie is not too old). The
 	// cookie's bytes are otherwise the same as Flask 2 and 3 write.
 	Flask1 bool
+	// Werkzeug0 is Flask1 for an app that runs Werkzeug before 1.0 (0.14
+	// to 0.16, which Flask 1.0 and 1.1 accept): its http_date writes the
+	// year of a date or datetime as it is, so a year below 1000 has fewer
+	// than four digits ("Sun, 21 Sep 245 00:00:00 GMT"), where Werkzeug
+	// 1.0 and later pad it to four. Werkzeug0 implies Flask1; cookies are
+	// read the same way (parse_date reads both forms).
+	Werkzeug0 bool
 }
 
 // Codec reads and writes Flask's default session cookie, the value of the
@@ -102,10 +109,12 @@ type Codec struct {
 	maxCookie int
 	maxDepth  int
 	flask1    bool
+	werkzeug0 bool
 }
 
 // New returns a codec for o.
 func New(o Options) (*Codec, error) {
+	o.Flask1 = o.Flask1 || o.Werkzeug0
 	if len(o.SecretKey) == 0 {
 		return nil, fmt.Errorf("%w: SECRET_KEY is empty", ErrNoSecretKey)
 	}
@@ -134,7 +143,7 @@ func New(o Options) (*Codec, error) {
 		return nil, err
 	}
 	c := &Codec{signer: signer, now: now, maxAge: o.PermanentSessionLifetime,
-		maxJSON: o.MaxPayloadSize, maxCookie: o.MaxCookieSize, maxDepth: o.MaxDepth, flask1: o.Flask1}
+		maxJSON: o.MaxPayloadSize, maxCookie: o.MaxCookieSize, maxDepth: o.MaxDepth, flask1: o.Flask1, werkzeug0: o.Werkzeug0}
 	if o.LegacySHA512Fallback {
 		c.legacy, err = NewTimestampSigner(TimestampSignerOptions{
 			SignerOptions: SignerOptions{SecretKeys: keys, Salt: salt, KeyDerivation: DeriveDjangoConcat, Digest: sha512.New},
@@ -315,7 +324,7 @@ func (c *Codec) EncodeAt(d *py.Dict, t time.Time) (string, error) {
 	s := getScratch()
 	defer putScratch(s)
 	var err error
-	e := tagEncoder{maxDepth: c.maxDepth, items: s.items[:0], flask1: c.flask1}
+	e := tagEncoder{maxDepth: c.maxDepth, items: s.items[:0], flask1: c.flask1, werkzeug0: c.werkzeug0}
 	var v py.Value = d
 	if d == nil {
 		v = py.NewDict(0)

@@ -351,3 +351,66 @@ func TestLifetime(t *testing.T) {
 		}
 	}
 }
+
+// TestWerkzeug0 checks the years Werkzeug 0.x's http_date writes (str of
+// the year, checked against Werkzeug 0.16.1 by compat_test's flask10 venv):
+// below 1000 without leading zeros, and Werkzeug0 implies Flask1.
+func TestWerkzeug0(t *testing.T) {
+	d := py.DictOf(
+		"a", py.Date{Year: 245, Month: 9, Day: 21},
+		"b", py.DateTime{Year: 103, Month: 5, Day: 15, Hour: 17, Minute: 28, Second: 35, Microsecond: 134577, TZ: py.TimeZone{}},
+		"c", py.Date{Year: 2024, Month: 5, Day: 1},
+		"d", py.Date{Year: 7, Month: 7, Day: 16},
+	)
+	for _, tc := range []struct {
+		o    Options
+		want string
+	}{
+		{Options{}, `{"a":"Sun, 21 Sep 0245 00:00:00 GMT","b":{" d":"Tue, 15 May 0103 17:28:35 GMT"},"c":"Wed, 01 May 2024 00:00:00 GMT","d":"Mon, 16 Jul 0007 00:00:00 GMT"}`},
+		{Options{Flask1: true}, `{"a":"Sun, 21 Sep 0245 00:00:00 GMT","b":{" d":"Tue, 15 May 0103 17:28:35 GMT"},"c":"Wed, 01 May 2024 00:00:00 GMT","d":"Mon, 16 Jul 0007 00:00:00 GMT"}`},
+		{Options{Werkzeug0: true}, `{"a":"Sun, 21 Sep 245 00:00:00 GMT","b":{" d":"Tue, 15 May 103 17:28:35 GMT"},"c":"Wed, 01 May 2024 00:00:00 GMT","d":"Mon, 16 Jul 7 00:00:00 GMT"}`},
+	} {
+		tc.o.SecretKey = []byte("k")
+		tc.o.Now = func() time.Time { return time.Unix(testTS, 0) }
+		c, err := New(tc.o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cookie, err := c.EncodeAt(d, time.Unix(testTS, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		payload, _, _ := strings.Cut(strings.TrimPrefix(cookie, "."), ".")
+		raw, err := base64.RawURLEncoding.DecodeString(payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(cookie, ".") {
+			zr, err := zlib.NewReader(bytes.NewReader(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			b.ReadFrom(zr)
+			raw = b.Bytes()
+		}
+		if string(raw) != tc.want {
+			t.Errorf("%+v: %s, want %s", tc.o, raw, tc.want)
+		}
+		// Read back, either form parses.
+		if _, err := c.Decode(cookie); err != nil {
+			t.Errorf("%+v: %v", tc.o, err)
+		}
+	}
+	c, err := New(Options{SecretKey: []byte("k"), Werkzeug0: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, err := py.ParseDecimal("1.5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.EncodeAt(py.DictOf("x", dec), time.Unix(testTS, 0)); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("Werkzeug0 writes a Decimal: %v", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,8 +18,9 @@ var (
 
 // appendHTTPDateTime appends werkzeug's http_date(dt): a naive datetime
 // taken as UTC, an aware one converted to UTC, microseconds dropped,
-// formatted by email.utils.format_datetime(usegmt=True).
-func appendHTTPDateTime(dst []byte, dt py.DateTime) ([]byte, error) {
+// formatted by email.utils.format_datetime(usegmt=True); shortYear writes
+// the year as Werkzeug 0.x does (see appendHTTPTime).
+func appendHTTPDateTime(dst []byte, dt py.DateTime, shortYear bool) ([]byte, error) {
 	if err := dt.Validate(); err != nil {
 		return dst, fmt.Errorf("%w: %w", ErrUnsupported, err)
 	}
@@ -34,26 +36,32 @@ func appendHTTPDateTime(dst []byte, dt py.DateTime) ([]byte, error) {
 	default:
 		return dst, fmt.Errorf("%w: datetime with a tzinfo of unknown class %s", ErrUnsupported, py.TypeName(dt.TZ))
 	}
-	return appendHTTPTime(dst, t), nil
+	return appendHTTPTime(dst, t, shortYear), nil
 }
 
 // appendHTTPDate appends http_date(date): midnight UTC of the date.
-func appendHTTPDate(dst []byte, d py.Date) ([]byte, error) {
+func appendHTTPDate(dst []byte, d py.Date, shortYear bool) ([]byte, error) {
 	if err := d.Validate(); err != nil {
 		return dst, fmt.Errorf("%w: %w", ErrUnsupported, err)
 	}
-	return appendHTTPTime(dst, d.Time()), nil
+	return appendHTTPTime(dst, d.Time(), shortYear), nil
 }
 
 // appendHTTPTime writes t (in UTC, year 1 to 9999) as
-// "Wed, 21 Oct 2015 07:28:00 GMT".
-func appendHTTPTime(dst []byte, t time.Time) []byte {
+// "Wed, 21 Oct 2015 07:28:00 GMT"; with shortYear, a year below 1000
+// without the leading zeros, as Werkzeug 0.x's _dump_date (str(tm_year)).
+func appendHTTPTime(dst []byte, t time.Time, shortYear bool) []byte {
 	y, mo, d := t.Date()
 	h, mi, s := t.Clock()
 	dst = append(dst, dayNames[t.Weekday()]...)
 	dst = append(dst, ',', ' ', byte('0'+d/10), byte('0'+d%10), ' ')
 	dst = append(dst, monthNames[mo-1]...)
-	dst = append(dst, ' ', byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), ' ')
+	if shortYear && y < 1000 {
+		dst = strconv.AppendInt(append(dst, ' '), int64(y), 10)
+		dst = append(dst, ' ')
+	} else {
+		dst = append(dst, ' ', byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), ' ')
+	}
 	dst = append(dst, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10))
 	return append(dst, " GMT"...)
 }

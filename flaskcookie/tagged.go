@@ -159,10 +159,10 @@ func UnmarshalJSON(data []byte) (py.Value, error) {
 func flaskDefault(v py.Value) (py.Value, error) {
 	switch x := v.(type) {
 	case py.DateTime:
-		b, err := appendHTTPDateTime(nil, x)
+		b, err := appendHTTPDateTime(nil, x, false)
 		return string(b), err
 	case py.Date:
-		b, err := appendHTTPDate(nil, x)
+		b, err := appendHTTPDate(nil, x, false)
 		return string(b), err
 	case py.Decimal:
 		return x.String(), nil
@@ -203,6 +203,9 @@ type tagEncoder struct {
 	maxDepth int
 	items    []pyjson.Item
 	flask1   bool // refuse Decimal, as Flask 1.x's JSON encoder does
+	// werkzeug0 writes the years of dates unpadded, as Werkzeug 0.x's
+	// http_date does
+	werkzeug0 bool
 }
 
 func (e *tagEncoder) encode(dst []byte, v py.Value) ([]byte, error) {
@@ -276,13 +279,13 @@ func (e *tagEncoder) value(dst []byte, v py.Value, depth int) ([]byte, error) {
 		return append(dst, `"}`...), nil
 	case py.DateTime:
 		dst = append(dst, `{" d":"`...)
-		dst, err := appendHTTPDateTime(dst, x)
+		dst, err := appendHTTPDateTime(dst, x, e.werkzeug0)
 		return append(dst, `"}`...), err
 	case py.Date:
 		// Not tagged: Flask's JSON default writes a date as an HTTP date
 		// string, which loads back as a str.
 		dst = append(dst, '"')
-		dst, err := appendHTTPDate(dst, x)
+		dst, err := appendHTTPDate(dst, x, e.werkzeug0)
 		return append(dst, '"'), err
 	case py.Decimal:
 		if e.flask1 {

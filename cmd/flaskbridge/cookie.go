@@ -202,6 +202,7 @@ func runCookieEncode(e *env, c *command, args []string) error {
 	timestamp := fs.Int64("timestamp", 0, "sign at `UNIX` seconds (default: now)")
 	legacyEpoch := fs.Bool("legacy-epoch", false, "write the timestamp as itsdangerous 0.x (Flask 0.x) did, counted from 2011")
 	flask1 := fs.Bool("flask1", false, "write as Flask 1.x does, which cannot write a Decimal")
+	werkzeug0 := fs.Bool("werkzeug0", false, "write as Flask 1.x with Werkzeug before 1.0 does: --flask1, and the year of a\ndate below 1000 without leading zeros")
 	from := fs.String("from", "repr", "the input `FORMAT`: repr (a Python literal), tagged (Flask's tagged\nJSON) or json (plain JSON)")
 	pos, err := e.parse(c, fs, args)
 	if err != nil {
@@ -245,7 +246,7 @@ func runCookieEncode(e *env, c *command, args []string) error {
 	default:
 		return fmt.Errorf("invalid session: a session is a dict, not %s", py.TypeName(v))
 	}
-	codec, err := flaskcookie.New(flaskcookie.Options{SecretKey: secret, Salt: append([]byte{}, *salt...), LegacyEpoch: *legacyEpoch, Flask1: *flask1})
+	codec, err := flaskcookie.New(flaskcookie.Options{SecretKey: secret, Salt: append([]byte{}, *salt...), LegacyEpoch: *legacyEpoch, Flask1: *flask1, Werkzeug0: *werkzeug0})
 	if err != nil {
 		return err
 	}
