@@ -7,6 +7,7 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -370,12 +371,7 @@ func TestWerkzeug0(t *testing.T) {
 		{Options{Flask1: true}, `{"a":"Sun, 21 Sep 0245 00:00:00 GMT","b":{" d":"Tue, 15 May 0103 17:28:35 GMT"},"c":"Wed, 01 May 2024 00:00:00 GMT","d":"Mon, 16 Jul 0007 00:00:00 GMT"}`},
 		{Options{Werkzeug0: true}, `{"a":"Sun, 21 Sep 245 00:00:00 GMT","b":{" d":"Tue, 15 May 103 17:28:35 GMT"},"c":"Wed, 01 May 2024 00:00:00 GMT","d":"Mon, 16 Jul 7 00:00:00 GMT"}`},
 	} {
-		tc.o.SecretKey = []byte("k")
-		tc.o.Now = func() time.Time { return time.Unix(testTS, 0) }
-		c, err := New(tc.o)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := testCodec(t, tc.o)
 		cookie, err := c.EncodeAt(d, time.Unix(testTS, 0))
 		if err != nil {
 			t.Fatal(err)
@@ -390,9 +386,9 @@ func TestWerkzeug0(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var b bytes.Buffer
-			b.ReadFrom(zr)
-			raw = b.Bytes()
+			if raw, err = io.ReadAll(zr); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if string(raw) != tc.want {
 			t.Errorf("%+v: %s, want %s", tc.o, raw, tc.want)
@@ -402,10 +398,7 @@ func TestWerkzeug0(t *testing.T) {
 			t.Errorf("%+v: %v", tc.o, err)
 		}
 	}
-	c, err := New(Options{SecretKey: []byte("k"), Werkzeug0: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := testCodec(t, Options{Werkzeug0: true})
 	dec, err := py.ParseDecimal("1.5")
 	if err != nil {
 		t.Fatal(err)

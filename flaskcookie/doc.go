@@ -1,7 +1,7 @@
 // Package flaskcookie reads and writes Flask's default session cookie, byte
 // for byte as Flask 2.x and 3.x write it (and Flask 1.x with
-// Options.Flask1), so that a Go service and a Flask app share their users'
-// sessions.
+// Options.Flask1, or Options.Werkzeug0 when it runs Werkzeug before 1.0), so
+// that a Go service and a Flask app share their users' sessions.
 //
 // It holds three layers, each usable on its own:
 //
