@@ -110,6 +110,13 @@ func BenchmarkHTTPChimwRefreshOnLoad(b *testing.B) {
 	benchChimw(b, flasksession.Options{SecretKey: string(SecretKey), RefreshOnLoad: true})
 }
 
+// BenchmarkHTTPChimwFixedExpiry is BenchmarkHTTPChimw with
+// SESSION_REFRESH_EACH_REQUEST off: a request that does not change the
+// session leaves its expiry alone, as scs does without an IdleTimeout.
+func BenchmarkHTTPChimwFixedExpiry(b *testing.B) {
+	benchChimw(b, flasksession.Options{SecretKey: string(SecretKey), RefreshEachRequest: flasksession.Bool(false)})
+}
+
 func benchChimw(b *testing.B, o flasksession.Options) {
 	mgr, err := flasksession.New(redisstore.New(redisClient(b)), o)
 	if err != nil {
@@ -124,11 +131,27 @@ func benchChimw(b *testing.B, o flasksession.Options) {
 	serve(b, api, m.Handler)
 }
 
-// BenchmarkHTTPSCS is alexedwards/scs with its go-redis store.
+// BenchmarkHTTPSCS is alexedwards/scs with its go-redis store, a session
+// that expires 31 days after it was created.
 func BenchmarkHTTPSCS(b *testing.B) {
 	sm := scs.New()
-	sm.Store = goredisstore.New(redisClient(b))
 	sm.Lifetime = 31 * 24 * time.Hour
+	benchSCS(b, sm)
+}
+
+// BenchmarkHTTPSCSIdleTimeout is scs with a session that expires 31 days
+// after the last request, as Flask-Session's permanent sessions do with
+// SESSION_REFRESH_EACH_REQUEST on (its default): scs's IdleTimeout, which
+// saves the session again on every request that loads it.
+func BenchmarkHTTPSCSIdleTimeout(b *testing.B) {
+	sm := scs.New()
+	sm.Lifetime = 10 * 365 * 24 * time.Hour
+	sm.IdleTimeout = 31 * 24 * time.Hour
+	benchSCS(b, sm)
+}
+
+func benchSCS(b *testing.B, sm *scs.SessionManager) {
+	sm.Store = goredisstore.New(redisClient(b))
 	api := sessionAPI{
 		get: func(r *http.Request, k string) any { return sm.Get(r.Context(), k) },
 		int: func(r *http.Request, k string) int { return sm.GetInt(r.Context(), k) },
