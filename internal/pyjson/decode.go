@@ -160,7 +160,8 @@ func (d *decoder) push(v py.Value) {
 }
 
 func (d *decoder) ws(i int) int {
-	for i < len(d.s) {
+	// Every byte JSON counts as whitespace is at most ' '.
+	for i < len(d.s) && d.s[i] <= ' ' {
 		switch d.s[i] {
 		case ' ', '\t', '\n', '\r':
 			i++
