@@ -261,7 +261,7 @@ func loadPayload(s *scratch, payload []byte, maxJSON, maxDepth int, flask1 bool)
 	if len(text) > maxJSON {
 		return nil, fmt.Errorf("%w: payload of %d bytes (limit %d)", ErrPayloadTooLarge, len(text), maxJSON)
 	}
-	return unmarshalTagged(string(text), maxDepth, flask1)
+	return unmarshalTagged(text, maxDepth, flask1)
 }
 
 // sessionDict is dict(data) as Flask's SecureCookieSession (a werkzeug 3

@@ -105,7 +105,7 @@ func (l Limits) DecodeTagged(data []byte) (py.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	return unmarshalTagged(string(data), maxDepth, false)
+	return unmarshalTagged(data, maxDepth, false)
 }
 
 // DecodeJSON is UnmarshalJSON with these limits.
@@ -123,12 +123,12 @@ func (l Limits) DecodeJSON(data []byte) (py.Value, error) {
 
 // unmarshalTagged is TaggedJSONSerializer.loads; flask1 reads datetimes as
 // Flask 1.x does.
-func unmarshalTagged(text string, maxDepth int, flask1 bool) (py.Value, error) {
+func unmarshalTagged(text []byte, maxDepth int, flask1 bool) (py.Value, error) {
 	hook := untag
 	if flask1 {
 		hook = untagFlask1
 	}
-	v, err := pyjson.UnmarshalString(text, pyjson.DecodeOptions{MaxDepth: maxDepth, Hook: hook})
+	v, err := pyjson.Unmarshal(text, pyjson.DecodeOptions{MaxDepth: maxDepth, Hook: hook})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}

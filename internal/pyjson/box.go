@@ -10,7 +10,8 @@ import (
 
 // Strings, int64s and float64s are boxed in slabs (internal/ifacebox):
 // a few allocations per document instead of one per value. The dicts and
-// lists come from slabs too.
+// lists come from slabs too. The strings that are pieces of the text keep
+// their headers in the text's own allocation instead (decoder.textStr).
 
 var slabsWork = ifacebox.Works()
 
@@ -46,29 +47,42 @@ func (b *slabs) next(kind uint8, c int) int {
 	return slabSize(c)
 }
 
+// textCounts are the counts of a text's bytes that size its slabs.
+type textCounts struct{ quotes, colons, braces, commas int }
+
+// countText counts the quotes, colons, braces and commas of s.
+func countText(s string) textCounts {
+	c := textCounts{quotes: strings.Count(s, `"`), colons: strings.Count(s, ":"), braces: strings.Count(s, "{")}
+	if strings.IndexByte(s, '[') >= 0 {
+		c.commas = strings.Count(s, ",")
+	}
+	return c
+}
+
+// strs estimates the number of strings: two quotes each, less the keys
+// (one per colon), which repeat and are interned; at most 4096.
+func (c textCounts) strs() int { return min(max(c.quotes/2-c.colons+min(c.colons, 16), 0), 4096) }
+
 // presize makes the first slabs about as large as the text needs, and
-// returns an estimate of the number of array items. Strings take two quotes
-// each, less the keys (one per colon), which repeat and are interned; a
-// dict takes a brace and its entries a colon each; the items of arrays
-// take the commas that do not separate dict entries, plus one per array
-// (lists, usually few, take the default slabs), at most 4096.
-func (b *slabs) presize(text string) (items int) {
+// returns an estimate of the number of array items. A dict takes a brace
+// and its entries a colon each; the items of arrays take the commas that
+// do not separate dict entries, plus one per array (lists, usually few,
+// take the default slabs), at most 4096. The strings' slab is sized only
+// when their headers have no room in the text's allocation.
+func (b *slabs) presize(text string, c textCounts, strSlab bool) (items int) {
 	if len(text) < 64 {
 		return 0
 	}
-	quotes := strings.Count(text, `"`)
-	colons := strings.Count(text, ":")
-	braces := strings.Count(text, "{")
-	if n := quotes/2 - colons + min(colons, 16); n > 0 {
-		b.strs = make([]string, 0, min(n, 4096))
+	if n := c.strs(); n > 0 && strSlab {
+		b.strs = make([]string, 0, n)
 		b.presized |= slabStrs
 	}
-	if braces > 0 {
-		b.dicts = make([]py.Dict, 0, min(braces, 1024))
+	if c.braces > 0 {
+		b.dicts = make([]py.Dict, 0, min(c.braces, 1024))
 		b.presized |= slabDicts
 	}
-	if colons > 0 {
-		b.entries = make([]py.DictEntry, 0, min(colons, 4096))
+	if c.colons > 0 {
+		b.entries = make([]py.DictEntry, 0, min(c.colons, 4096))
 		b.presized |= slabEntries
 	}
 	if strings.IndexByte(text, '[') < 0 {
@@ -76,8 +90,7 @@ func (b *slabs) presize(text string) (items int) {
 	}
 	// Bounded as the slabs are: commas inside strings count too, and
 	// the first array keeps the stack's memory.
-	commas := strings.Count(text, ",")
-	return min(max(commas-colons+braces, 0)+16, 4096)
+	return min(max(c.commas-c.colons+c.braces, 0)+16, 4096)
 }
 
 // slabSize is the size of the next slab: small for small documents,

@@ -31,17 +31,22 @@ type DecodeOptions struct {
 // does: the text must be valid UTF-8 without a byte order mark; objects
 // become *py.Dict (str keys), arrays *py.List, strings string, integers
 // int64 or *big.Int, other numbers float64.
+//
+// The decoded strings that needed no unescaping share one allocation with
+// a copy of data.
 func Unmarshal(data []byte, o DecodeOptions) (py.Value, error) {
-	return UnmarshalString(string(data), o)
+	// Read only, to size the allocation.
+	return unmarshal(unsafe.String(unsafe.SliceData(data), len(data)), o)
 }
 
-// UnmarshalString is Unmarshal for text already in a string; strings in the
-// result that needed no unescaping share its memory.
-func UnmarshalString(text string, o DecodeOptions) (py.Value, error) {
-	if !utf8.ValidString(text) {
+// unmarshal decodes a copy of data. That copy is made in one allocation,
+// without pointers for the collector to follow, with room after it for the
+// headers of the strings that are pieces of it (textStr).
+func unmarshal(data string, o DecodeOptions) (py.Value, error) {
+	if !utf8.ValidString(data) {
 		off := 0
-		for off < len(text) {
-			r, n := utf8.DecodeRuneInString(text[off:])
+		for off < len(data) {
+			r, n := utf8.DecodeRuneInString(data[off:])
 			if r == utf8.RuneError && n == 1 {
 				break
 			}
@@ -49,13 +54,28 @@ func UnmarshalString(text string, o DecodeOptions) (py.Value, error) {
 		}
 		return nil, syntaxErr(off, "invalid UTF-8")
 	}
-	if len(text) >= 3 && text[0] == 0xEF && text[1] == 0xBB && text[2] == 0xBF {
+	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
 		return nil, syntaxErr(0, "unexpected UTF-8 BOM")
 	}
+	var c textCounts
+	if len(data) >= 64 {
+		c = countText(data)
+	}
+	off, n := (len(data)+7)&^7, 0
+	if slabsWork {
+		n = c.strs()
+	}
+	buf := make([]byte, off+16*n)
+	copy(buf, data)
+	text := unsafe.String(unsafe.SliceData(buf), len(data))
+	hdrs := buf[off:]
 	d := decoders.Get().(*decoder)
 	defer d.release()
 	d.s, d.maxDepth, d.hook, d.depth = text, depthLimit(o.MaxDepth), o.Hook, 0
-	d.valsHint = d.presize(text)
+	if len(hdrs) >= 16 {
+		d.hdrBase, d.hdrCap = unsafe.Pointer(unsafe.SliceData(hdrs)), len(hdrs)/16
+	}
+	d.valsHint = d.presize(text, c, d.hdrCap == 0)
 	i := d.ws(0)
 	v, i, err := d.value(i)
 	if err != nil {
@@ -74,6 +94,7 @@ var decoders = sync.Pool{New: func() any { return new(decoder) }}
 // belong to the decoded value.
 func (d *decoder) release() {
 	d.s, d.hook, d.slabs, d.vals = "", nil, slabs{}, nil
+	d.hdrBase, d.hdrN, d.hdrCap = nil, 0, 0
 	clear(d.ents[:max(d.high, len(d.ents))]) // an error leaves entries on the stack
 	d.high, d.ents = 0, d.ents[:0]
 	for _, h := range d.keyUsed {
@@ -97,6 +118,11 @@ type decoder struct {
 	high     int        // the most entries ents held at once
 	buf      []byte     // unescaping scratch
 	slabs
+
+	// The string headers in the text's allocation (Unmarshal): hdrCap
+	// of them from hdrBase, hdrN used.
+	hdrBase      unsafe.Pointer
+	hdrN, hdrCap int
 
 	// The keys boxed so far, for interning: an open-addressing table of
 	// the first keys, the indexes in use, and a map for any further keys.
@@ -139,14 +165,45 @@ func (d *decoder) key(s string) py.Value {
 		if d.keyMap == nil {
 			d.keyMap = make(map[string]py.Value)
 		}
-		v := d.slabs.str(s)
+		v := d.anyStr(s)
 		d.keyMap[s] = v
 		return v
 	}
-	v := d.slabs.str(s)
+	v := d.anyStr(s)
 	d.keyTable[h%keyTableSize] = internedKey{s, v}
 	d.keyUsed = append(d.keyUsed, uint8(h%keyTableSize))
 	return v
+}
+
+// textStr boxes s, a piece of the text, with its header in the text's own
+// allocation while there is room there, else in a slab.
+//
+// That allocation holds no pointers for the collector: the header's data
+// pointer is written as an integer. That is safe because it points into
+// the same allocation, which the collector keeps, and never moves, as
+// long as anything points into it, as the boxed value does; a string
+// read out of the box points into it in its turn. An empty string gets no
+// header (its data pointer could be the end of the allocation).
+func (d *decoder) textStr(s string) py.Value {
+	if len(s) == 0 {
+		return ""
+	}
+	if d.hdrN < d.hdrCap {
+		p := unsafe.Add(d.hdrBase, 16*d.hdrN)
+		d.hdrN++
+		*(*[2]uintptr)(p) = [2]uintptr{uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(len(s))}
+		return ifacebox.Make(ifacebox.String, p)
+	}
+	return d.slabs.str(s)
+}
+
+// anyStr boxes s: with textStr if it is a piece of the text, in a slab if
+// unescaping made it.
+func (d *decoder) anyStr(s string) py.Value {
+	if len(s) > 0 && uintptr(unsafe.Pointer(unsafe.StringData(s)))-uintptr(unsafe.Pointer(unsafe.StringData(d.s))) < uintptr(len(d.s)) {
+		return d.textStr(s)
+	}
+	return d.slabs.str(s)
 }
 
 // push adds v to the array items being read.
@@ -159,15 +216,13 @@ func (d *decoder) push(v py.Value) {
 	d.vals = append(d.vals, v)
 }
 
-func (d *decoder) ws(i int) int {
-	// Every byte JSON counts as whitespace is at most ' '.
-	for i < len(d.s) && d.s[i] <= ' ' {
-		switch d.s[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
+func (d *decoder) ws(i int) int { return skipWS(d.s, i) }
+
+// skipWS returns the index of the first byte of s from i on that is not
+// JSON whitespace. Every byte JSON counts as whitespace is at most ' '.
+func skipWS(s string, i int) int {
+	for i < len(s) && s[i] <= ' ' && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		i++
 	}
 	return i
 }
@@ -183,7 +238,7 @@ func (d *decoder) value(i int) (py.Value, int, error) {
 		if err != nil {
 			return nil, j, err
 		}
-		return d.slabs.str(str), j, nil
+		return d.anyStr(str), j, nil
 	case '{':
 		return d.object(i)
 	case '[':
@@ -383,16 +438,23 @@ const (
 // the plain run of a string (a quote, a backslash, a control character),
 // or len(s); it looks at eight bytes at a time.
 func plainRun(s string, i int) int {
-	for ; i+8 <= len(s); i += 8 {
+	if i < 0 {
+		return i
+	}
+	for ; i <= len(s)-8; i += 8 {
 		w := s[i : i+8]
 		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		q := x ^ (lsb * '"')
-		b := x ^ (lsb * '\\')
-		// A byte is flagged when it is zero in q or b, or below 0x20 in
-		// x; the lowest flag is exact.
-		if t := ((q - lsb) &^ q) | ((b - lsb) &^ b) | ((x - lsb*0x20) &^ x); t&msb != 0 {
-			return i + bits.TrailingZeros64(t&msb)/8
+		// A byte is flagged when it is a quote or a backslash (zero
+		// after the XOR) or below 0x20: the subtractions set its high
+		// bit, and a borrow can flag only the bytes above it, so the
+		// lowest flag is exact. Bytes from 0x80 have the high bit set in
+		// x, and so in both XORs: &^ x clears them in all three.
+		q := (x ^ (lsb * '"')) - lsb
+		b := (x ^ (lsb * '\\')) - lsb
+		c := x - lsb*0x20
+		if t := (q | b | c) &^ x & msb; t != 0 {
+			return i + bits.TrailingZeros64(t)/8
 		}
 	}
 	for i < len(s) && !strStop[s[i]] {
@@ -507,7 +569,7 @@ func (d *decoder) array(i int) (py.Value, int, error) {
 		return nil, i, err
 	}
 	s := d.s
-	i = d.ws(i + 1)
+	i = skipWS(s, i+1)
 	if i < len(s) && s[i] == ']' {
 		d.depth--
 		return d.list(nil), i + 1, nil
@@ -520,14 +582,25 @@ func (d *decoder) array(i int) (py.Value, int, error) {
 			// boxed here (slabs.str and push, in line) while the slabs
 			// have room, with the slabs in local variables, and one
 			// after the other while a comma and a quote separate them.
-			strs, vals := d.strs, d.vals
-			for len(strs) < cap(strs) && len(vals) < cap(vals) {
+			hdrN, vals := d.hdrN, d.vals
+			for len(vals) < cap(vals) {
 				k := plainRun(s, i+1)
 				if k >= len(s) || s[k] != '"' {
 					break
 				}
-				strs = append(strs, s[i+1:k])
-				vals = append(vals, ifacebox.Make(ifacebox.String, unsafe.Pointer(&strs[len(strs)-1])))
+				var v py.Value = ""
+				switch {
+				case k == i+1:
+				case hdrN < d.hdrCap:
+					// textStr, in line.
+					p := unsafe.Add(d.hdrBase, 16*hdrN)
+					*(*[2]uintptr)(p) = [2]uintptr{uintptr(unsafe.Pointer(unsafe.StringData(s[i+1:]))), uintptr(k - i - 1)}
+					hdrN++
+					v = ifacebox.Make(ifacebox.String, p)
+				default:
+					v = d.slabs.str(s[i+1 : k])
+				}
+				vals = append(vals, v)
 				if k+2 < len(s) && s[k+1] == ',' && s[k+2] == '"' {
 					i = k + 2
 					continue
@@ -535,7 +608,7 @@ func (d *decoder) array(i int) (py.Value, int, error) {
 				j, read = k+1, true // the separator is next
 				break
 			}
-			d.strs, d.vals = strs, vals
+			d.hdrN, d.vals = hdrN, vals
 		}
 		if !read {
 			v, k, err := d.value(i)
@@ -545,9 +618,9 @@ func (d *decoder) array(i int) (py.Value, int, error) {
 			d.push(v)
 			j = k
 		}
-		i = d.ws(j)
+		i = skipWS(s, j)
 		if i < len(s) && s[i] == ',' {
-			i = d.ws(i + 1)
+			i = skipWS(s, i+1)
 			continue
 		}
 		if i < len(s) && s[i] == ']' {
@@ -599,7 +672,7 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 		return nil, i, err
 	}
 	s := d.s
-	i = d.ws(i + 1)
+	i = skipWS(s, i+1)
 	if i < len(s) && s[i] == '}' {
 		d.depth--
 		return d.newDict(), i + 1, nil
@@ -627,25 +700,19 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 		}
 		// Most often the colon follows at once.
 		if i = j; i >= len(s) || s[i] != ':' {
-			i = d.ws(i)
+			i = skipWS(s, i)
 		}
 		if i >= len(s) || s[i] != ':' {
 			return nil, i, syntaxErr(i, "expecting ':' delimiter")
 		}
-		i = d.ws(i + 1)
+		i = skipWS(s, i+1)
 		var v py.Value
 		j = i
 		if i < len(s) && s[i] == '"' {
 			// A string without escapes, the common value, read and
 			// boxed here (slabs.str, in line).
 			if j = plainRun(s, i+1); j < len(s) && s[j] == '"' {
-				if n := len(d.strs); n < cap(d.strs) && slabsWork {
-					d.strs = d.strs[:n+1]
-					d.strs[n] = s[i+1 : j]
-					v = ifacebox.Make(ifacebox.String, unsafe.Pointer(&d.strs[n]))
-				} else {
-					v = d.slabs.str(s[i+1 : j])
-				}
+				v = d.textStr(s[i+1 : j])
 				j++
 			} else {
 				j = i
@@ -713,9 +780,9 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 				}
 			}
 		}
-		i = d.ws(j)
+		i = skipWS(s, j)
 		if i < len(s) && s[i] == ',' {
-			i = d.ws(i + 1)
+			i = skipWS(s, i+1)
 			continue
 		}
 		if i < len(s) && s[i] == '}' {

@@ -15,7 +15,7 @@ func TestMaxDepthCeiling(t *testing.T) {
 	huge := DecodeOptions{MaxDepth: 1 << 40}
 	for _, n := range []int{MaxDepthCeiling / 2, MaxDepthCeiling + 10} {
 		text := strings.Repeat("[", n) + strings.Repeat("]", n)
-		_, err := UnmarshalString(text, huge)
+		_, err := Unmarshal([]byte(text), huge)
 		if n <= MaxDepthCeiling && err != nil {
 			t.Errorf("%d levels: %v", n, err)
 		}

@@ -503,10 +503,10 @@ func TestAppendItemsErrorClears(t *testing.T) {
 func TestPresizeBounded(t *testing.T) {
 	var b slabs
 	text := `["` + strings.Repeat(",", 1<<20) + `"]`
-	if n := b.presize(text); n > 4096 {
+	if n := b.presize(text, countText(text), true); n > 4096 {
 		t.Fatalf("presize hints %d items for a one-item array", n)
 	}
-	v, err := UnmarshalString(text, DecodeOptions{})
+	v, err := Unmarshal([]byte(text), DecodeOptions{})
 	if l, ok := v.(*py.List); err != nil || !ok || len(l.Items) != 1 {
 		t.Fatalf("%v, %v", v, err)
 	}
