@@ -35,7 +35,7 @@ type DecodeOptions struct {
 // The decoded strings that needed no unescaping share one allocation with
 // a copy of data.
 func Unmarshal(data []byte, o DecodeOptions) (py.Value, error) {
-	// Read only, to size the allocation.
+	// A view of data, only read: checked, counted and copied.
 	return unmarshal(unsafe.String(unsafe.SliceData(data), len(data)), o)
 }
 
