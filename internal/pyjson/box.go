@@ -47,13 +47,17 @@ func (b *slabs) next(kind uint8, c int) int {
 	return slabSize(c)
 }
 
-// textCounts are the counts of a text's bytes that size its slabs.
-type textCounts struct{ quotes, colons, braces, commas int }
+// textCounts are the counts of a text's bytes that size its slabs: its
+// quotes, colons and braces, and, when it has an array, its commas.
+type textCounts struct {
+	quotes, colons, braces, commas int
+	arrays                         bool
+}
 
-// countText counts the quotes, colons, braces and commas of s.
+// countText counts the bytes of s that size its slabs.
 func countText(s string) textCounts {
 	c := textCounts{quotes: strings.Count(s, `"`), colons: strings.Count(s, ":"), braces: strings.Count(s, "{")}
-	if strings.IndexByte(s, '[') >= 0 {
+	if c.arrays = strings.IndexByte(s, '[') >= 0; c.arrays {
 		c.commas = strings.Count(s, ",")
 	}
 	return c
@@ -69,10 +73,7 @@ func (c textCounts) strs() int { return min(max(c.quotes/2-c.colons+min(c.colons
 // do not separate dict entries, plus one per array (lists, usually few,
 // take the default slabs), at most 4096. The strings' slab is sized only
 // when their headers have no room in the text's allocation.
-func (b *slabs) presize(text string, c textCounts, strSlab bool) (items int) {
-	if len(text) < 64 {
-		return 0
-	}
+func (b *slabs) presize(c textCounts, strSlab bool) (items int) {
 	if n := c.strs(); n > 0 && strSlab {
 		b.strs = make([]string, 0, n)
 		b.presized |= slabStrs
@@ -85,7 +86,7 @@ func (b *slabs) presize(text string, c textCounts, strSlab bool) (items int) {
 		b.entries = make([]py.DictEntry, 0, min(c.colons, 4096))
 		b.presized |= slabEntries
 	}
-	if strings.IndexByte(text, '[') < 0 {
+	if !c.arrays {
 		return 0
 	}
 	// Bounded as the slabs are: commas inside strings count too, and

@@ -57,7 +57,7 @@ func unmarshal(data string, o DecodeOptions) (py.Value, error) {
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
 		return nil, syntaxErr(0, "unexpected UTF-8 BOM")
 	}
-	var c textCounts
+	var c textCounts // zero for a short text: the default slabs, no headers
 	if len(data) >= 64 {
 		c = countText(data)
 	}
@@ -75,7 +75,7 @@ func unmarshal(data string, o DecodeOptions) (py.Value, error) {
 	if len(hdrs) >= 16 {
 		d.hdrBase, d.hdrCap = unsafe.Pointer(unsafe.SliceData(hdrs)), len(hdrs)/16
 	}
-	d.valsHint = d.presize(text, c, d.hdrCap == 0)
+	d.valsHint = d.presize(c, d.hdrCap == 0)
 	i := d.ws(0)
 	v, i, err := d.value(i)
 	if err != nil {
@@ -189,12 +189,17 @@ func (d *decoder) textStr(s string) py.Value {
 		return ""
 	}
 	if d.hdrN < d.hdrCap {
-		p := unsafe.Add(d.hdrBase, 16*d.hdrN)
 		d.hdrN++
-		*(*[2]uintptr)(p) = [2]uintptr{uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(len(s))}
-		return ifacebox.Make(ifacebox.String, p)
+		return boxAt(unsafe.Add(d.hdrBase, 16*(d.hdrN-1)), s)
 	}
 	return d.slabs.str(s)
+}
+
+// boxAt writes the header of s at p, in the text's allocation, and boxes
+// it (textStr).
+func boxAt(p unsafe.Pointer, s string) py.Value {
+	*(*[2]uintptr)(p) = [2]uintptr{uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(len(s))}
+	return ifacebox.Make(ifacebox.String, p)
 }
 
 // anyStr boxes s: with textStr if it is a piece of the text, in a slab if
@@ -579,9 +584,10 @@ func (d *decoder) array(i int) (py.Value, int, error) {
 		j, read := i, false
 		if slabsWork && i < len(s) && s[i] == '"' {
 			// Strings without escapes, the common items, read and
-			// boxed here (slabs.str and push, in line) while the slabs
-			// have room, with the slabs in local variables, and one
-			// after the other while a comma and a quote separate them.
+			// boxed here (textStr and push, in line) while the stack
+			// has room, with the count of headers and the stack in
+			// local variables, and one after the other while a comma
+			// and a quote separate them.
 			hdrN, vals := d.hdrN, d.vals
 			for len(vals) < cap(vals) {
 				k := plainRun(s, i+1)
@@ -592,11 +598,8 @@ func (d *decoder) array(i int) (py.Value, int, error) {
 				switch {
 				case k == i+1:
 				case hdrN < d.hdrCap:
-					// textStr, in line.
-					p := unsafe.Add(d.hdrBase, 16*hdrN)
-					*(*[2]uintptr)(p) = [2]uintptr{uintptr(unsafe.Pointer(unsafe.StringData(s[i+1:]))), uintptr(k - i - 1)}
+					v = boxAt(unsafe.Add(d.hdrBase, 16*hdrN), s[i+1:k])
 					hdrN++
-					v = ifacebox.Make(ifacebox.String, p)
 				default:
 					v = d.slabs.str(s[i+1 : k])
 				}
@@ -709,8 +712,7 @@ func (d *decoder) object(i int) (py.Value, int, error) {
 		var v py.Value
 		j = i
 		if i < len(s) && s[i] == '"' {
-			// A string without escapes, the common value, read and
-			// boxed here (slabs.str, in line).
+			// A string without escapes, the common value, read here.
 			if j = plainRun(s, i+1); j < len(s) && s[j] == '"' {
 				v = d.textStr(s[i+1 : j])
 				j++

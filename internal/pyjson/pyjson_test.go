@@ -503,7 +503,7 @@ func TestAppendItemsErrorClears(t *testing.T) {
 func TestPresizeBounded(t *testing.T) {
 	var b slabs
 	text := `["` + strings.Repeat(",", 1<<20) + `"]`
-	if n := b.presize(text, countText(text), true); n > 4096 {
+	if n := b.presize(countText(text), true); n > 4096 {
 		t.Fatalf("presize hints %d items for a one-item array", n)
 	}
 	v, err := Unmarshal([]byte(text), DecodeOptions{})
